@@ -1,0 +1,35 @@
+#pragma once
+// Run configuration: built-in defaults, then a TOML file, then command-line flags.
+//
+//   model = "classic/crowd_motion"
+//   algorithm = "omd"            # fp | omd | fixed-point
+//   iterations = 50
+//   out = "mfg-results"
+//   [parameters]                 # model parameters, as in `mfg models`
+//   T = 3
+//   [settings]                   # algorithm settings: learning_rate (omd), damping (fixed-point)
+//   learning_rate = 1.0
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mfg::io {
+
+struct SolveConfig {
+  std::string model = "classic/crowd_motion";
+  std::map<std::string, std::vector<double>> parameters;
+  std::string algorithm = "omd";
+  long iterations = 50;
+  std::string out = "mfg-results";
+  std::map<std::string, double> settings;
+};
+
+/// Merges a TOML file into `config`; InputError names the file, the key and what was expected.
+void applyTomlFile(const std::string& path, SolveConfig& config);
+
+/// Parses `key=value` items of `--set` into model parameter overrides.
+void applySetItems(const std::vector<std::string>& items, std::map<std::string, std::vector<double>>& parameters);
+
+constexpr long kMaxIterations = 100000000;
+
+}  // namespace mfg::io

@@ -1,0 +1,174 @@
+#include "io/ResultFile.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "io/Hdf5.hpp"
+#include "parallel/Collectives.hpp"
+#include "solver/models/InputError.hpp"
+
+namespace mfg::io {
+
+namespace {
+
+std::vector<hsize_t> dimsOf(hsize_t outer, const std::vector<std::int64_t>& a,
+                            const std::vector<std::int64_t>& b = {}) {
+  std::vector<hsize_t> d{outer};
+  for (auto x : a) d.push_back(static_cast<hsize_t>(x));
+  for (auto x : b) d.push_back(static_cast<hsize_t>(x));
+  return d;
+}
+
+std::string shapeText(const std::vector<hsize_t>& d) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+  return s + "]";
+}
+
+template <class T>
+std::vector<double> flatten(const std::vector<std::vector<T>>& tables, std::size_t count) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < count; ++i) out.insert(out.end(), tables[i].begin(), tables[i].end());
+  return out;
+}
+
+/// A name shared by all ranks for the temporary file (rank 0's pid).
+std::string temporaryName(const std::string& path, MPI_Comm comm) {
+  long pid = static_cast<long>(::getpid());
+  MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
+  return path + ".partial-" + std::to_string(pid);
+}
+
+void renameOnRoot(const std::string& from, const std::string& to, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::optional<std::string> error;
+  if (rank == 0) {
+    std::error_code ec;
+    std::filesystem::rename(from, to, ec);
+    if (ec) error = "cannot rename " + from + " to " + to + ": " + ec.message();
+  }
+  if (auto e = parallel::firstError(comm, error)) throw std::runtime_error(*e);
+}
+
+}  // namespace
+
+void writeResult(const std::string& path, const ExactEngine& engine, const SolveOutput& out) {
+  const auto& layout = engine.layout();
+  const Model& model = engine.model();
+  const auto A = static_cast<hsize_t>(layout.actions());
+  const auto steps = static_cast<hsize_t>(engine.steps());
+  const std::string tmp = temporaryName(path, layout.comm());
+  {
+    Hid file = openParallel(tmp, layout.comm(), true);
+    if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
+    writeDistributed(file, "/policy", dimsOf(steps, model.stateShape(), model.actionShape()),
+                     layout.begin() * A, layout.end() * A, flatten(out.policy->pi, steps));
+    writeDistributed(file, "/mean_field", dimsOf(steps + 1, model.stateShape()), layout.begin(),
+                     layout.end(), flatten(out.flow->mu, steps + 1));
+    Hid history(checked(H5Gcreate2(file, "/history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+                H5Gclose);
+    writeSerial(file, "/history/exploitability", out.exploitability);
+    writeSerial(file, "/history/wall_seconds", out.wall_seconds);
+    writeAttribute(file, "model", model.name());
+    writeAttribute(file, "algorithm", out.algorithm);
+    writeAttribute(file, "ranks", std::vector<std::int64_t>{layout.size()});
+    writeAttribute(file, "iterations", std::vector<std::int64_t>{static_cast<std::int64_t>(out.exploitability.size()) - 1});
+    writeAttribute(file, "steps", std::vector<std::int64_t>{engine.steps()});
+    writeAttribute(file, "state_shape", model.stateShape());
+    writeAttribute(file, "action_shape", model.actionShape());
+    Hid params(checked(H5Gcreate2(file, "/parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+               H5Gclose);
+    for (const auto& [key, value] : model.parameters().values()) writeAttribute(params, key, value);
+    Hid settings(checked(H5Gcreate2(file, "/settings", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+                 H5Gclose);
+    for (const auto& [key, value] : out.settings) writeAttribute(settings, key, std::vector<double>{value});
+  }  // every handle closes here, collectively, before the rename
+  renameOnRoot(tmp, path, layout.comm());
+}
+
+Policy readPolicy(const std::string& path, const ExactEngine& engine) {
+  const auto& layout = engine.layout();
+  const Model& model = engine.model();
+  const auto A = layout.actions();
+  const auto steps = static_cast<hsize_t>(engine.steps());
+  const auto expected = dimsOf(steps, model.stateShape(), model.actionShape());
+  const auto fail = [&](const std::string& why) { throw InputError("policy file '" + path + "': " + why); };
+
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) fail("no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) fail("not an HDF5 file");
+  Hid file = openParallel(path, layout.comm(), false);
+  if (!file.valid()) fail("cannot be opened as HDF5");
+  if (H5Lexists(file, "policy", H5P_DEFAULT) <= 0) fail("has no dataset /policy");
+  Hid dset(H5Dopen2(file, "/policy", H5P_DEFAULT), H5Dclose);
+  if (!dset.valid()) fail("/policy is not a dataset");
+  Hid type(checked(H5Dget_type(dset), "H5Dget_type"), H5Tclose);
+  if (H5Tget_class(type) != H5T_FLOAT || H5Tget_size(type) != 8) fail("/policy must be float64");
+  Hid space(checked(H5Dget_space(dset), "H5Dget_space"), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(rank > 0 ? rank : 0);
+  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  if (dims != expected)
+    fail("/policy has shape " + shapeText(dims) + "; model '" + model.name() + "' needs " +
+         shapeText(expected) + " (steps, state shape..., action shape...)");
+
+  std::vector<double> local;
+  readDistributed(dset, expected, layout.begin() * A, layout.end() * A, local);
+
+  Policy policy;
+  policy.pi.resize(steps);
+  const auto rows = static_cast<std::size_t>(layout.localRows());
+  std::optional<std::string> error;
+  for (hsize_t t = 0; t < steps && !error; ++t) {
+    policy.pi[t].assign(local.begin() + t * rows, local.begin() + (t + 1) * rows);
+    const auto& p = policy.pi[t];
+    for (std::size_t row = 0; row < rows && !error; row += A) {
+      const std::int64_t s = layout.begin() + static_cast<std::int64_t>(row / A);
+      double total = 0.0;
+      for (std::int64_t a = 0; a < A; ++a) {
+        const double x = p[row + a];
+        if (!std::isfinite(x) || x < 0.0) {
+          std::ostringstream os;
+          os << "/policy[t=" << t << ", state=" << s << ", action=" << a << "] = " << x
+             << " is not a probability (must be finite and >= 0)";
+          error = os.str();
+          break;
+        }
+        total += x;
+      }
+      if (!error && std::abs(total - 1.0) > 1e-9) {
+        std::ostringstream os;
+        os.precision(17);
+        os << "/policy[t=" << t << ", state=" << s << ", :] sums to " << total
+           << " (each row must sum to 1 within 1e-9)";
+        error = os.str();
+      }
+    }
+  }
+  if (auto agreed = parallel::firstError(layout.comm(), error)) throw InputError("policy file '" + path + "': " + *agreed);
+  return policy;
+}
+
+void writeTextAtomically(const std::string& path, const std::string& text, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const std::string tmp = temporaryName(path, comm);
+  std::optional<std::string> error;
+  if (rank == 0) {
+    std::ofstream f(tmp, std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f) error = "cannot write " + tmp;
+  }
+  if (auto e = parallel::firstError(comm, error)) throw std::runtime_error(*e);
+  renameOnRoot(tmp, path, comm);
+}
+
+}  // namespace mfg::io

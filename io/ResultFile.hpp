@@ -1,0 +1,36 @@
+#pragma once
+// result.h5 of `mfg solve` and the policy files that `mfg evaluate` reads.
+//   /policy                  [steps, S..., A...] float64, π_t(a|s)
+//   /mean_field              [steps+1, S...]     float64, μ_t (μ_steps follows the last decision)
+//   /history/exploitability  [iterations+1]      entry 0 = initial policy
+//   /history/wall_seconds    [iterations+1]      since the solver started
+//   attributes on /: model, algorithm, ranks, iterations, state_shape, action_shape, steps;
+//   /parameters and /settings carry one attribute per model parameter and algorithm setting.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "solver/engine/ExactEngine.hpp"
+
+namespace mfg::io {
+
+struct SolveOutput {
+  std::string algorithm;
+  std::map<std::string, double> settings;
+  const Policy* policy = nullptr;
+  const MeanFieldFlow* flow = nullptr;
+  std::vector<double> exploitability;
+  std::vector<double> wall_seconds;
+};
+
+/// Written collectively by every rank of the engine's communicator to `path`.tmp, then renamed.
+void writeResult(const std::string& path, const ExactEngine& engine, const SolveOutput& out);
+
+/// Reads /policy collectively into the rows this rank owns. Raises InputError (on every rank)
+/// when the file cannot be read, the shape or type is wrong, or a row is not a distribution.
+Policy readPolicy(const std::string& path, const ExactEngine& engine);
+
+/// Writes `text` to `path` through a temporary file and a rename, on rank 0 only.
+void writeTextAtomically(const std::string& path, const std::string& text, MPI_Comm comm);
+
+}  // namespace mfg::io

@@ -1,0 +1,140 @@
+#include "io/cli/Commands.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "io/Logger.hpp"
+#include "io/ResultFile.hpp"
+#include "parallel/Collectives.hpp"
+#include "solver/algorithms/TabularSolver.hpp"
+#include "solver/models/InputError.hpp"
+#include "solver/models/Registry.hpp"
+
+namespace mfg::cli {
+
+namespace {
+
+nlohmann::json parametersJson(const Model& model) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& spec : model.parameters().specs()) {
+    const auto& v = model.parameters().list(spec.name);
+    if (isList(spec.kind)) j[spec.name] = v;
+    else if (spec.kind == ParamKind::Boolean) j[spec.name] = v.at(0) != 0.0;
+    else if (spec.kind == ParamKind::Integer) j[spec.name] = static_cast<long long>(v.at(0));
+    else j[spec.name] = v.at(0);
+  }
+  return j;
+}
+
+void makeDirectory(const std::string& dir, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  std::optional<std::string> error;
+  if (rank == 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir))
+      error = "cannot create output directory '" + dir + "': " + (ec ? ec.message() : "not a directory");
+  }
+  if (auto e = parallel::firstError(comm, error)) throw InputError(*e);
+}
+
+}  // namespace
+
+void listModels(MPI_Comm comm) {
+  io::Logger log(comm);
+  for (const auto& info : builtinModels()) {
+    const auto model = info.create(ParameterSet(info.name, info.parameters, {}));
+    std::string shape;
+    for (auto d : model->stateShape()) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    std::string actions;
+    for (auto d : model->actionShape()) actions += (actions.empty() ? "" : "x") + std::to_string(d);
+    log.info("{}\n  {}\n  states {}, actions {}, {} decision steps, discount {}", info.name,
+             info.description, shape, actions, model->numSteps(), model->discount());
+    for (const auto& p : info.parameters)
+      log.info("    {:<12} {:<16} default {:<22} range [{}, {}]  {}", p.name, kindName(p.kind),
+               formatValue(p.default_value, isList(p.kind)), p.min, p.max, p.description);
+  }
+}
+
+void solve(const io::SolveConfig& config, MPI_Comm comm) {
+  io::Logger log(comm);
+  if (config.iterations < 0 || config.iterations > io::kMaxIterations)
+    throw InputError("iterations = " + std::to_string(config.iterations) + " is out of range [0, " +
+                     std::to_string(io::kMaxIterations) + "]");
+  const auto model = makeModel(config.model, config.parameters);
+  ExactEngine engine(*model, comm);
+  auto solver = makeTabularSolver(config.algorithm, engine, config.settings);
+  makeDirectory(config.out, comm);
+
+  const int ranks = engine.layout().size();
+  log.info("mfg solve: model {} ({} states x {} actions, {} steps), algorithm {}, {} iterations, {} rank(s)",
+           model->name(), model->numStates(), model->numActions(), model->numSteps(), solver->name(),
+           config.iterations, ranks);
+  const long every = std::max(1L, config.iterations / 100);
+  solver->setup();
+  log.info("{:>8}  {:>22}  {:>10}", "iter", "exploitability", "wall [s]");
+  log.info("{:>8}  {:>22.15g}  {:>10.3f}", 0, solver->exploitabilityHistory().back(),
+           solver->wallSecondsHistory().back());
+  for (long k = 1; k <= config.iterations; ++k) {
+    solver->iterate();
+    if (k % every == 0 || k == config.iterations)
+      log.info("{:>8}  {:>22.15g}  {:>10.3f}", k, solver->exploitabilityHistory().back(),
+               solver->wallSecondsHistory().back());
+  }
+
+  io::SolveOutput out;
+  out.algorithm = solver->name();
+  out.settings = solver->settings();
+  out.policy = &solver->policy();
+  out.flow = &solver->current().flow;
+  out.exploitability = solver->exploitabilityHistory();
+  out.wall_seconds = solver->wallSecondsHistory();
+  const std::string h5 = (std::filesystem::path(config.out) / "result.h5").string();
+  io::writeResult(h5, engine, out);
+
+  nlohmann::json summary = {
+      {"model", model->name()},
+      {"parameters", parametersJson(*model)},
+      {"algorithm", solver->name()},
+      {"settings", solver->settings()},
+      {"iterations", config.iterations},
+      {"exploitability", out.exploitability.back()},
+      {"initial_exploitability", out.exploitability.front()},
+      {"wall_seconds", out.wall_seconds.back()},
+      {"ranks", ranks},
+      {"result", "result.h5"},
+  };
+  const std::string json = (std::filesystem::path(config.out) / "summary.json").string();
+  io::writeTextAtomically(json, summary.dump(2) + "\n", comm);
+  log.info("final exploitability {:.15g}; wrote {} and {}", out.exploitability.back(), h5, json);
+}
+
+void evaluate(const EvaluateConfig& config, MPI_Comm comm) {
+  io::Logger log(comm);
+  const auto model = makeModel(config.model, config.parameters);
+  ExactEngine engine(*model, comm);
+  const Policy policy = io::readPolicy(config.policy, engine);
+  const double start = MPI_Wtime();
+  const auto result = engine.exploitability(policy);
+  const double seconds = parallel::broadcast(comm, MPI_Wtime() - start);
+  log.info("exploitability {:.15g}", result.exploitability);
+  if (!config.out.empty()) {
+    const auto parent = std::filesystem::path(config.out).parent_path();
+    if (!parent.empty()) makeDirectory(parent.string(), comm);
+    nlohmann::json j = {
+        {"exploitability", result.exploitability},
+        {"best_response_value", result.best_value},
+        {"policy_value", result.policy_value},
+        {"model", model->name()},
+        {"parameters", parametersJson(*model)},
+        {"policy", config.policy},
+        {"ranks", engine.layout().size()},
+        {"wall_seconds", seconds},
+    };
+    io::writeTextAtomically(config.out, j.dump(2) + "\n", comm);
+  }
+}
+
+}  // namespace mfg::cli

@@ -1,0 +1,25 @@
+#pragma once
+// The CLI's commands; main.cpp parses flags and calls these. Every command validates all of its
+// input before it writes anything.
+#include <mpi.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/Config.hpp"
+
+namespace mfg::cli {
+
+void listModels(MPI_Comm comm);
+void solve(const io::SolveConfig& config, MPI_Comm comm);
+
+struct EvaluateConfig {
+  std::string model;
+  std::map<std::string, std::vector<double>> parameters;
+  std::string policy;
+  std::string out;  ///< JSON path, optional
+};
+void evaluate(const EvaluateConfig& config, MPI_Comm comm);
+
+}  // namespace mfg::cli

@@ -1,0 +1,118 @@
+// mfg: command-line entry point. Parses flags, then hands over to the commands in Commands.cpp.
+// Exit status: 0 success, 2 bad input (nothing written), 1 internal failure (all ranks abort).
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "io/Logger.hpp"
+#include "io/cli/Commands.hpp"
+#include "solver/engine/PetscSession.hpp"
+#include "solver/models/InputError.hpp"
+
+namespace {
+
+int run(int argc, char** argv, const std::string& petsc_options_from_argv);
+
+// PETSc must start before parsing (for MPI), and its options come from one flag, so that flag is
+// looked up by hand first.
+std::string findPetscOptions(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--petsc-options") return argv[i + 1];
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // HDF5 failures are reported by mfg, not as stacks
+  int status = 0;
+  {
+    mfg::PetscSession petsc(findPetscOptions(argc, argv));
+    try {
+      status = run(argc, argv, findPetscOptions(argc, argv));
+    } catch (const mfg::InputError& e) {
+      mfg::io::Logger(MPI_COMM_WORLD).error("mfg: error: {}", e.what());
+      status = 2;
+    } catch (const std::exception& e) {
+      int rank = 0;
+      MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+      std::fprintf(stderr, "mfg: internal error on rank %d: %s\n", rank, e.what());
+      std::fflush(stderr);
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+  }
+  return status;
+}
+
+namespace {
+
+int run(int argc, char** argv, const std::string&) {
+  mfg::io::Logger log(MPI_COMM_WORLD);
+  CLI::App app{"mfg: exact distributed solver for mean-field games (PETSc + MPI)"};
+  app.require_subcommand(1);
+  std::string petsc_options;
+  app.add_option("--petsc-options", petsc_options,
+                 "PETSc options, e.g. \"-mfg_kernel_mat_type baij -log_view\" (PETSC_OPTIONS works too)");
+
+  auto* models = app.add_subcommand("models", "List the built-in models with their parameters and defaults");
+
+  mfg::io::SolveConfig solve;
+  std::string solve_config;
+  std::vector<std::string> solve_set;
+  double learning_rate = 0, damping = 0;
+  auto* s = app.add_subcommand("solve", "Solve a model with a tabular algorithm; writes OUT/result.h5 and OUT/summary.json");
+  s->add_option("--model", solve.model, "Model name (see `mfg models`)")->capture_default_str();
+  s->add_option("--set", solve_set, "Model parameter override key=value (repeatable; lists as [1,2,3])");
+  s->add_option("--config", solve_config, "TOML config file (command-line flags take precedence)");
+  s->add_option("--algorithm", solve.algorithm, "fp | omd | fixed-point")->capture_default_str();
+  s->add_option("--iterations", solve.iterations, "Number of iterations")->capture_default_str();
+  s->add_option("--out", solve.out, "Output directory")->capture_default_str();
+  auto* lr = s->add_option("--learning-rate", learning_rate, "OMD step size η (default 1)");
+  auto* dp = s->add_option("--damping", damping, "fixed-point damping weight in (0, 1] (default 0.5)");
+
+  mfg::cli::EvaluateConfig eval;
+  std::vector<std::string> eval_set;
+  auto* e = app.add_subcommand("evaluate", "Exact exploitability of a policy given as HDF5 /policy [steps, S..., A...]");
+  e->add_option("--model", eval.model, "Model name (see `mfg models`)")->required();
+  e->add_option("--set", eval_set, "Model parameter override key=value (repeatable)");
+  e->add_option("--policy", eval.policy, "HDF5 file with dataset /policy")->required();
+  e->add_option("--out", eval.out, "Write the result as JSON to this file");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    if (log.isRoot()) std::cout << (app.get_subcommands().empty() ? app.help() : app.get_subcommands().front()->help());
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    if (log.isRoot()) std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& err) {
+    throw mfg::InputError(std::string(err.what()) + " (see --help)");
+  }
+
+  if (models->parsed()) {
+    mfg::cli::listModels(MPI_COMM_WORLD);
+  } else if (s->parsed()) {
+    // Defaults < config file < flags: re-apply the flags that were given over the file's values.
+    mfg::io::SolveConfig merged;
+    if (!solve_config.empty()) mfg::io::applyTomlFile(solve_config, merged);
+    if (s->count("--model")) merged.model = solve.model;
+    if (s->count("--algorithm")) merged.algorithm = solve.algorithm;
+    if (s->count("--iterations")) merged.iterations = solve.iterations;
+    if (s->count("--out")) merged.out = solve.out;
+    mfg::io::applySetItems(solve_set, merged.parameters);
+    if (lr->count()) merged.settings["learning_rate"] = learning_rate;
+    if (dp->count()) merged.settings["damping"] = damping;
+    mfg::cli::solve(merged, MPI_COMM_WORLD);
+  } else if (e->parsed()) {
+    mfg::io::applySetItems(eval_set, eval.parameters);
+    mfg::cli::evaluate(eval, MPI_COMM_WORLD);
+  }
+  return 0;
+}
+
+}  // namespace

@@ -1,0 +1,42 @@
+#pragma once
+// P_t as a distributed PETSc AIJ matrix: one row per (s,a), state-major (row s·|A| + a), one column
+// per s'. The sparsity pattern is the model's declared support, preallocated exactly once; values
+// are refilled in place whenever the kernel depends on t or on the mean field.
+#include <vector>
+
+#include "parallel/StateLayout.hpp"
+#include "solver/engine/PetscObjects.hpp"
+#include "solver/models/Model.hpp"
+
+namespace mfg {
+
+class KernelMatrix {
+ public:
+  KernelMatrix(const Model& model, const parallel::StateLayout& layout);
+
+  /// True when P_t is the same matrix at every step and for every mean field.
+  bool isStatic() const { return static_; }
+  bool isFilled() const { return filled_; }
+
+  /// Refills the values of P_t for `view` and checks that every owned row is a distribution
+  /// (non-negative, sums to 1 within 1e-12); a bad row is an InputError on every rank, naming
+  /// the step, state and action.
+  void assemble(const MeanFieldView& view);
+
+  Mat mat() const { return P_; }
+  std::int64_t localNonzeros() const { return static_cast<std::int64_t>(cols_.size()); }
+
+ private:
+  std::string rowName(int t, std::int64_t s, std::int64_t a) const;
+
+  const Model& model_;
+  const parallel::StateLayout& layout_;
+  bool static_;
+  bool filled_ = false;
+  PetscMat P_;
+  std::vector<PetscInt> row_start_;  ///< CSR pattern of the owned rows (global column indices)
+  std::vector<PetscInt> cols_;
+  std::vector<PetscScalar> vals_;
+};
+
+}  // namespace mfg

@@ -1,0 +1,20 @@
+#include "solver/models/Model.hpp"
+
+#include <functional>
+#include <numeric>
+
+namespace mfg {
+
+static std::int64_t product(const std::vector<std::int64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), std::int64_t{1}, std::multiplies<>());
+}
+
+std::int64_t Model::numStates() const { return product(stateShape()); }
+std::int64_t Model::numActions() const { return product(actionShape()); }
+
+void denseSupport(std::int64_t num_states, std::vector<std::int64_t>& cols) {
+  cols.resize(static_cast<std::size_t>(num_states));
+  std::iota(cols.begin(), cols.end(), std::int64_t{0});
+}
+
+}  // namespace mfg

@@ -1,0 +1,74 @@
+#pragma once
+// The model interface of models.md: a finite-horizon MFG on a finite individual state space.
+// Models are pure functions of (t, s, a, mean field); they know nothing of MPI or PETSc, so the
+// same model object serves the distributed engine and the dense references in the tests.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "solver/models/Parameters.hpp"
+
+namespace mfg {
+
+/// One entry (s', p) of a kernel row P_t(.|s,a).
+struct Transition {
+  std::int64_t next;
+  double prob;
+};
+
+/// What a model's kernel and reward may read at step t. Arrays are global (all states), so that a
+/// model never needs to know how states are partitioned.
+struct MeanFieldView {
+  int t = 0;
+  std::span<const double> mu;       ///< μ_t, size |S|
+  std::span<const double> mu_next;  ///< μ_{t+1}, size |S| (empty while μ_{t+1} is not known)
+  std::span<const double> L;        ///< L_t(s,a) state-major, size |S||A| (only if usesStateAction())
+  std::span<const double> stats;    ///< model-defined aggregates of (μ_t, μ_{t+1}, L_t), see aggregate()
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  virtual std::string name() const = 0;
+  virtual std::vector<std::int64_t> stateShape() const = 0;
+  virtual std::vector<std::int64_t> actionShape() const = 0;
+  /// Number of decision steps: a policy has this many slices, the mean-field flow one more.
+  virtual int numSteps() const = 0;
+  virtual double discount() const = 0;
+  virtual std::vector<double> initialDistribution() const = 0;
+
+  /// Superset of the successors of (s,a) over every step and mean field, ascending and unique.
+  /// It fixes the sparsity pattern that the engine preallocates exactly and refills in place.
+  virtual void support(std::int64_t s, std::int64_t a, std::vector<std::int64_t>& cols) const = 0;
+  /// Kernel row P_t(.|s,a; view); entries may repeat a successor (they are added).
+  virtual void transitions(const MeanFieldView& v, std::int64_t s, std::int64_t a,
+                           std::vector<Transition>& out) const = 0;
+  virtual double reward(const MeanFieldView& v, std::int64_t s, std::int64_t a) const = 0;
+
+  /// Aggregates of the mean field that the kernel and reward read (e.g. the mean state), computed
+  /// once per step on global arrays instead of once per (s,a).
+  virtual void aggregate(const MeanFieldView& /*v*/, std::vector<double>& stats) const { stats.clear(); }
+
+  // What the engine must provide; every flag that is false lets it skip work.
+  virtual bool kernelDependsOnTime() const { return false; }
+  virtual bool kernelDependsOnMeanField() const { return false; }
+  virtual bool usesStateAction() const { return false; }  ///< kernel or reward reads L_t
+  virtual bool rewardUsesNext() const { return false; }   ///< reward reads μ_{t+1}
+
+  const ParameterSet& parameters() const { return params_; }
+
+  std::int64_t numStates() const;
+  std::int64_t numActions() const;
+
+ protected:
+  explicit Model(ParameterSet params) : params_(std::move(params)) {}
+  ParameterSet params_;
+};
+
+/// Expands the support of every (s,a) for small models: all states.
+void denseSupport(std::int64_t num_states, std::vector<std::int64_t>& cols);
+
+}  // namespace mfg
