@@ -1,0 +1,316 @@
+// The mfg command line end to end, at 1, 2 and 3 ranks: solve, then evaluate the policy it wrote;
+// the result.h5 layout; and malformed input rejected with status 2 and nothing written.
+#define BOOST_TEST_MODULE cli
+#include <hdf5.h>
+#include <sys/wait.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status;
+  std::string output;
+};
+
+// ranks = 0 starts mfg without mpirun (an MPI singleton, as a laptop user runs it); mpirun takes
+// a second or two to wind down a job that exits non-zero, so the many failure cases use that.
+Run mfg(int ranks, const std::string& args) {
+  const std::string launcher = ranks == 0 ? std::string()
+                                          : std::string(MFG_MPIEXEC) + " -n " + std::to_string(ranks) +
+                                                " --oversubscribe --allow-run-as-root ";
+  const std::string cmd = launcher + MFG_BINARY + " " + args + " < /dev/null 2>&1";
+  Run r{0, {}};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  BOOST_REQUIRE(pipe);
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) r.output += buf;
+  const int raw = pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / ("mfg-test-cli-" + std::to_string(::getpid())) / name;
+  fs::create_directories(p.parent_path());
+  return p;
+}
+
+nlohmann::json readJson(const fs::path& p) {
+  std::ifstream f(p);
+  return nlohmann::json::parse(f);
+}
+
+std::vector<hsize_t> datasetShape(hid_t file, const char* name) {
+  const hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
+  BOOST_REQUIRE(d >= 0);
+  const hid_t s = H5Dget_space(d);
+  std::vector<hsize_t> dims(H5Sget_simple_extent_ndims(s));
+  H5Sget_simple_extent_dims(s, dims.data(), nullptr);
+  H5Sclose(s);
+  H5Dclose(d);
+  return dims;
+}
+
+std::vector<double> readAll(const fs::path& file, const char* name) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  BOOST_REQUIRE(f >= 0);
+  const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+  const hid_t s = H5Dget_space(d);
+  std::vector<double> v(H5Sget_simple_extent_npoints(s));
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(s);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+std::string stringAttribute(hid_t obj, const char* name) {
+  const hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  BOOST_REQUIRE(a >= 0);
+  const hid_t t = H5Aget_type(a);
+  std::string s(H5Tget_size(t), '\0');
+  H5Aread(a, t, s.data());
+  H5Tclose(t);
+  H5Aclose(a);
+  return s;
+}
+
+long intAttribute(hid_t obj, const char* name) {
+  const hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  BOOST_REQUIRE(a >= 0);
+  long long v = 0;
+  H5Aread(a, H5T_NATIVE_LLONG, &v);
+  H5Aclose(a);
+  return static_cast<long>(v);
+}
+
+void writePolicy(const fs::path& file, const std::vector<hsize_t>& dims, const std::vector<double>& values,
+                 hid_t type = H5T_IEEE_F64LE, const char* name = "/policy") {
+  const hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t s = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+  const hid_t d = H5Dcreate2(f, name, type, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Dclose(d);
+  H5Sclose(s);
+  H5Fclose(f);
+}
+
+bool noPartialFiles(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().find(".partial-") != std::string::npos) return false;
+  return true;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(solve_then_evaluate_round_trip_at_1_2_3_ranks) {
+  std::vector<double> policy_np1;
+  for (int np : {1, 2, 3}) {
+    BOOST_TEST_CONTEXT("ranks " << np) {
+      const fs::path out = scratch("beach_bar_np" + std::to_string(np));
+      const Run solve = mfg(np, "solve --model classic/beach_bar --algorithm omd --iterations 30 --out " + out.string());
+      BOOST_REQUIRE_MESSAGE(solve.status == 0, solve.output);
+      BOOST_TEST(solve.output.find("exploitability") != std::string::npos);
+      BOOST_REQUIRE(fs::exists(out / "result.h5"));
+      BOOST_REQUIRE(fs::exists(out / "summary.json"));
+      BOOST_TEST(noPartialFiles(out));
+      const auto summary = readJson(out / "summary.json");
+      BOOST_TEST(summary["ranks"].get<int>() == np);
+      BOOST_TEST(summary["iterations"].get<int>() == 30);
+      BOOST_TEST(summary["wall_seconds"].get<double>() >= 0.0);
+      const double solved = summary["exploitability"].get<double>();
+      BOOST_TEST(solved < summary["initial_exploitability"].get<double>());
+
+      const Run eval = mfg(np, "evaluate --model classic/beach_bar --policy " + (out / "result.h5").string() +
+                                   " --out " + (out / "eval.json").string());
+      BOOST_REQUIRE_MESSAGE(eval.status == 0, eval.output);
+      const double evaluated = readJson(out / "eval.json")["exploitability"].get<double>();
+      BOOST_TEST(std::abs(evaluated - solved) <= 1e-12 * std::max(1.0, std::abs(solved)),
+                 "evaluate " << evaluated << " vs solve " << solved);
+
+      // Layout: /policy [T+1, n, 3] = [3, 4, 3]; /mean_field [4, 4]; history of 31 entries.
+      const hid_t f = H5Fopen((out / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+      BOOST_REQUIRE(f >= 0);
+      BOOST_TEST((datasetShape(f, "/policy") == std::vector<hsize_t>{3, 4, 3}));
+      BOOST_TEST((datasetShape(f, "/mean_field") == std::vector<hsize_t>{4, 4}));
+      BOOST_TEST((datasetShape(f, "/history/exploitability") == std::vector<hsize_t>{31}));
+      BOOST_TEST((datasetShape(f, "/history/wall_seconds") == std::vector<hsize_t>{31}));
+      BOOST_TEST(stringAttribute(f, "model") == "classic/beach_bar");
+      BOOST_TEST(stringAttribute(f, "algorithm") == "omd");
+      BOOST_TEST(intAttribute(f, "ranks") == np);
+      const hid_t params = H5Gopen2(f, "/parameters", H5P_DEFAULT);
+      BOOST_TEST(intAttribute(params, "n") == 4);
+      H5Gclose(params);
+      H5Fclose(f);
+
+      const auto mu = readAll(out / "result.h5", "/mean_field");
+      for (int s = 0; s < 4; ++s) BOOST_TEST(std::abs(mu[s] - 0.25) < 1e-15);  // μ_0 uniform
+      const auto history = readAll(out / "result.h5", "/history/exploitability");
+      BOOST_TEST(std::abs(history.front() - 1.2212622553) < 1e-10);  // uniform policy, models.md §3
+      BOOST_TEST(history.back() == solved);
+
+      const auto policy = readAll(out / "result.h5", "/policy");
+      if (np == 1) policy_np1 = policy;
+      BOOST_REQUIRE_EQUAL(policy.size(), policy_np1.size());
+      for (std::size_t i = 0; i < policy.size(); ++i) BOOST_TEST(std::abs(policy[i] - policy_np1[i]) < 1e-12);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(multidimensional_states_are_written_in_row_major_order) {
+  // building_evacuation: states (floor, x, y) = 5 x 10 x 10 over 3 ranks, so each rank's block
+  // starts and ends inside a floor and a row; the file must match the 1-rank file exactly.
+  std::vector<double> mf1, pol1;
+  for (int np : {1, 3}) {
+    const fs::path out = scratch("evac_np" + std::to_string(np));
+    const Run solve = mfg(np, "solve --model classic/building_evacuation --algorithm fp --iterations 5 --out " + out.string());
+    BOOST_REQUIRE_MESSAGE(solve.status == 0, solve.output);
+    const hid_t f = H5Fopen((out / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    BOOST_TEST((datasetShape(f, "/policy") == std::vector<hsize_t>{4, 5, 10, 10, 6}));
+    BOOST_TEST((datasetShape(f, "/mean_field") == std::vector<hsize_t>{5, 5, 10, 10}));
+    H5Fclose(f);
+    const auto mf = readAll(out / "result.h5", "/mean_field");
+    const auto pol = readAll(out / "result.h5", "/policy");
+    // Every mean-field slice is a distribution; μ_0 is uniform.
+    for (int t = 0; t < 5; ++t) {
+      double total = 0.0;
+      for (int s = 0; s < 500; ++s) total += mf[t * 500 + s];
+      BOOST_TEST(std::abs(total - 1.0) < 1e-12);
+    }
+    BOOST_TEST(std::abs(mf[499] - 1.0 / 500) < 1e-15);
+    if (np == 1) {
+      mf1 = mf;
+      pol1 = pol;
+    } else {
+      for (std::size_t i = 0; i < mf.size(); ++i) BOOST_TEST(std::abs(mf[i] - mf1[i]) < 1e-12);
+      for (std::size_t i = 0; i < pol.size(); ++i) BOOST_TEST(std::abs(pol[i] - pol1[i]) < 1e-12);
+    }
+    const Run eval = mfg(np, "evaluate --model classic/building_evacuation --policy " + (out / "result.h5").string());
+    BOOST_REQUIRE_MESSAGE(eval.status == 0, eval.output);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(hand_written_policy_is_evaluated) {
+  // The uniform policy written by hand: its exploitability is the spec's 0.25 for left_right.
+  const fs::path file = scratch("uniform_left_right.h5");
+  writePolicy(file, {2, 3, 2}, std::vector<double>(12, 0.5));
+  for (int np : {1, 2, 3}) {
+    const Run r = mfg(np, "evaluate --model classic/left_right --policy " + file.string() + " --out " +
+                              scratch("lr.json").string());
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
+    BOOST_TEST(std::abs(readJson(scratch("lr.json"))["exploitability"].get<double>() - 0.25) < 1e-14);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(malformed_solve_input_exits_2_and_writes_nothing) {
+  const fs::path out = scratch("must_not_exist");
+  const fs::path cfg = scratch("bad.toml");
+  const struct { std::string args; std::string must_mention; } cases[] = {
+      {"--model classic/nope", "classic/nope"},
+      {"--model classic/beach_bar --set colour=3", "colour"},
+      {"--model classic/beach_bar --set n=0", "n"},
+      {"--model classic/beach_bar --set n=2.5", "integer"},
+      {"--model classic/beach_bar --set bar=9", "bar"},
+      {"--model classic/beach_bar --set p_still=abc", "p_still"},
+      {"--model classic/conservative_treasure_hunting --set r=[1,2]", "r"},
+      {"--model classic/beach_bar --algorithm sgd", "sgd"},
+      {"--model classic/beach_bar --algorithm omd --learning-rate -1", "learning_rate"},
+      {"--model classic/beach_bar --algorithm fixed-point --damping 2", "damping"},
+      {"--model classic/beach_bar --iterations -3", "iterations"},
+      {"--config " + scratch("missing.toml").string(), "missing.toml"},
+      {"--config " + cfg.string(), "colour"},
+      {"--bogus-flag", "bogus"},
+  };
+  {
+    std::ofstream(cfg) << "model = \"classic/beach_bar\"\ncolour = 3\n";
+  }
+  for (const auto& c : cases)
+    for (int np : {0, 3}) {
+      BOOST_TEST_CONTEXT(c.args << " at " << np << " ranks") {
+        const Run r = mfg(np, "solve " + c.args + " --out " + out.string());
+        BOOST_TEST(r.status == 2, r.output);
+        BOOST_TEST(r.output.find(c.must_mention) != std::string::npos, r.output);
+        BOOST_TEST(!fs::exists(out));
+      }
+    }
+  // Wrong types in a config name the key and the expected type.
+  std::ofstream(cfg) << "model = 3\n";
+  Run r = mfg(0, "solve --config " + cfg.string() + " --out " + out.string());
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.output.find("'model'") != std::string::npos, r.output);
+  std::ofstream(cfg) << "[parameters]\nn = \"four\"\n";
+  r = mfg(0, "solve --model classic/beach_bar --config " + cfg.string() + " --out " + out.string());
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.output.find("parameters.n") != std::string::npos, r.output);
+  BOOST_TEST(!fs::exists(out));
+}
+
+BOOST_AUTO_TEST_CASE(config_file_sets_the_run_and_flags_override_it) {
+  const fs::path cfg = scratch("good.toml");
+  const fs::path out = scratch("from_config");
+  std::ofstream(cfg) << "model = \"classic/beach_bar\"\nalgorithm = \"fp\"\niterations = 4\nout = \"" << out.string()
+                     << "\"\n[parameters]\nn = 6\nbar = 3\n";
+  const Run r = mfg(2, "solve --config " + cfg.string() + " --iterations 7");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
+  const auto summary = readJson(out / "summary.json");
+  BOOST_TEST(summary["algorithm"].get<std::string>() == "fp");
+  BOOST_TEST(summary["iterations"].get<int>() == 7);
+  BOOST_TEST(summary["parameters"]["n"].get<int>() == 6);
+  BOOST_TEST(summary["parameters"]["bar"].get<int>() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_policies_are_rejected) {
+  const fs::path eval_out = scratch("no_eval.json");
+  const auto uniform = std::vector<double>(12, 0.5);
+  std::vector<double> nan = uniform, negative = uniform, unnormalised = uniform;
+  nan[5] = std::numeric_limits<double>::quiet_NaN();
+  negative[6] = -0.5;
+  negative[7] = 1.5;
+  unnormalised[11] = 0.6;
+  writePolicy(scratch("nan.h5"), {2, 3, 2}, nan);
+  writePolicy(scratch("negative.h5"), {2, 3, 2}, negative);
+  writePolicy(scratch("unnormalised.h5"), {2, 3, 2}, unnormalised);
+  writePolicy(scratch("shape.h5"), {2, 2, 3}, uniform);
+  writePolicy(scratch("steps.h5"), {3, 3, 2}, std::vector<double>(18, 0.5));
+  writePolicy(scratch("name.h5"), {2, 3, 2}, uniform, H5T_IEEE_F64LE, "/pi");
+  writePolicy(scratch("float32.h5"), {2, 3, 2}, uniform, H5T_IEEE_F32LE);
+  std::ofstream(scratch("text.h5")) << "not hdf5\n";
+  const struct { std::string file; std::string must_mention; } cases[] = {
+      {"nan.h5", "nan"},          {"negative.h5", "-0.5"},     {"unnormalised.h5", "sums to"},
+      {"shape.h5", "[2, 2, 3]"},  {"steps.h5", "[3, 3, 2]"},   {"name.h5", "/policy"},
+      {"float32.h5", "float64"},  {"text.h5", "not an HDF5"}, {"absent.h5", "no such file"},
+  };
+  for (const auto& c : cases)
+    for (int np : {0, 3}) {
+      BOOST_TEST_CONTEXT(c.file << " at " << np << " ranks") {
+        const Run r = mfg(np, "evaluate --model classic/left_right --policy " + scratch(c.file).string() +
+                                  " --out " + eval_out.string());
+        BOOST_TEST(r.status == 2, r.output);
+        BOOST_TEST(r.output.find(c.must_mention) != std::string::npos, r.output);
+        BOOST_TEST(!fs::exists(eval_out));
+      }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_command_has_help) {
+  for (const char* cmd : {"--help", "models --help", "solve --help", "evaluate --help"}) {
+    const Run r = mfg(1, cmd);
+    BOOST_TEST(r.status == 0, cmd);
+    BOOST_TEST(r.output.find("Usage") != std::string::npos, r.output);
+  }
+  const Run models = mfg(1, "models");
+  BOOST_TEST(models.status == 0);
+  for (const char* name : {"classic/beach_bar", "classic/susceptible_infected", "malware", "investment", "sis", "p_still"})
+    BOOST_TEST(models.output.find(name) != std::string::npos, name);
+}
