@@ -59,19 +59,43 @@ void renameOnRoot(const std::string& from, const std::string& to, MPI_Comm comm)
 
 }  // namespace
 
+void writeTree(hid_t file, const ScenarioTree& tree) {
+  Hid group(checked(H5Gcreate2(file, "/tree", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"), H5Gclose);
+  std::vector<double> level, parent, prob, cond_prob, z;
+  std::size_t width = 0;
+  for (std::size_t id = 0; id < tree.size(); ++id) width = std::max(width, tree.node(static_cast<int>(id)).z.size());
+  for (std::size_t id = 0; id < tree.size(); ++id) {
+    const auto& n = tree.node(static_cast<int>(id));
+    level.push_back(n.level);
+    parent.push_back(n.parent);
+    prob.push_back(n.prob);
+    cond_prob.push_back(n.cond_prob);
+    for (std::size_t k = 0; k < width; ++k) z.push_back(k < n.z.size() ? n.z[k] : 0.0);
+  }
+  writeSerial(file, "/tree/level", level);
+  writeSerial(file, "/tree/parent", parent);
+  writeSerial(file, "/tree/prob", prob);
+  writeSerial(file, "/tree/cond_prob", cond_prob);
+  writeSerial(file, "/tree/z", z);
+  writeAttribute(group, "z_width", std::vector<std::int64_t>{static_cast<std::int64_t>(width)});
+  writeAttribute(group, "decision_nodes", std::vector<std::int64_t>{tree.decisionNodes()});
+}
+
 void writeResult(const std::string& path, const ExactEngine& engine, const SolveOutput& out) {
   const auto& layout = engine.layout();
   const Model& model = engine.model();
   const auto A = static_cast<hsize_t>(layout.actions());
-  const auto steps = static_cast<hsize_t>(engine.steps());
+  const auto steps = static_cast<hsize_t>(engine.policySlices());
   const std::string tmp = temporaryName(path, layout.comm());
   {
     Hid file = openParallel(tmp, layout.comm(), true);
     if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
     writeDistributed(file, "/policy", dimsOf(steps, model.stateShape(), model.actionShape()),
                      layout.begin() * A, layout.end() * A, flatten(out.policy->pi, steps));
-    writeDistributed(file, "/mean_field", dimsOf(steps + 1, model.stateShape()), layout.begin(),
-                     layout.end(), flatten(out.flow->mu, steps + 1));
+    const auto flow_slices = static_cast<hsize_t>(engine.flowSlices());
+    writeDistributed(file, "/mean_field", dimsOf(flow_slices, model.stateShape()), layout.begin(),
+                     layout.end(), flatten(out.flow->mu, flow_slices));
+    if (model.noise()) writeTree(file, engine.tree());
     Hid history(checked(H5Gcreate2(file, "/history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
                 H5Gclose);
     writeSerial(file, "/history/exploitability", out.exploitability);
@@ -97,7 +121,7 @@ Policy readPolicy(const std::string& path, const ExactEngine& engine) {
   const auto& layout = engine.layout();
   const Model& model = engine.model();
   const auto A = layout.actions();
-  const auto steps = static_cast<hsize_t>(engine.steps());
+  const auto steps = static_cast<hsize_t>(engine.policySlices());
   const auto expected = dimsOf(steps, model.stateShape(), model.actionShape());
   const auto fail = [&](const std::string& why) { throw InputError("policy file '" + path + "': " + why); };
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <hdf5.h>
+
 #include "solver/engine/ExactEngine.hpp"
 
 namespace mfg::io {
@@ -22,6 +24,11 @@ struct SolveOutput {
   std::vector<double> exploitability;
   std::vector<double> wall_seconds;
 };
+
+/// /tree: the scenario tree of a model with common noise, one entry per node (level, parent,
+/// prob, cond_prob, and z flattened with z_width values per node). Policies and mean fields of
+/// such models are indexed by node instead of by step.
+void writeTree(hid_t file, const ScenarioTree& tree);
 
 /// Written collectively by every rank of the engine's communicator to `path`.tmp, then renamed.
 void writeResult(const std::string& path, const ExactEngine& engine, const SolveOutput& out);

@@ -432,9 +432,16 @@ int run(const Options& opt) {
   const double flow_mass = sumOver(comm, flow_mass_local);
   mfg::Values vals;
   const Timing t_br = measure(comm, opt.repeat, [&] { vals = engine.bestResponse(flow, uniform); });
-  const double v0_best = engine.weightByInitial(vals.V[0]);
+  // Σ_s μ_0(s) V_0(s), computed here from the model's μ_0 so as to depend on no engine helper.
+  const auto mu0_all = model->initialDistribution();
+  const auto weigh = [&](const std::vector<double>& v) {
+    double local = 0.0;
+    for (std::size_t i = 0; i < v.size(); ++i) local += mu0_all[engine.layout().begin() + i] * v[i];
+    return sumOver(comm, local);
+  };
+  const double v0_best = weigh(vals.V[0]);
   const Timing t_ev = measure(comm, opt.repeat, [&] { vals = engine.evaluate(uniform, flow, uniform); });
-  const double v0_uniform = engine.weightByInitial(vals.V[0]);
+  const double v0_uniform = weigh(vals.V[0]);
   const double rss_end_max = maxOver(comm, rssMiB());
   const double rss_end_sum = sumOver(comm, rssMiB());
 

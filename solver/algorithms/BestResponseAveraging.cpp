@@ -3,14 +3,14 @@
 namespace mfg {
 
 void BestResponseAveraging::initialise() {
-  policy_ = Policy::uniform(engine_.layout(), engine_.steps());
+  policy_ = Policy::uniform(engine_.layout(), engine_.policySlices());
   L_bar_.clear();
   mu_bar_.clear();
 }
 
 void BestResponseAveraging::update() {
   const auto A = engine_.layout().actions();
-  const int steps = engine_.steps();
+  const int steps = engine_.policySlices();
   if (L_bar_.empty()) {  // the initial policy is the first member of the average
     mu_bar_.assign(current_.flow.mu.begin(), current_.flow.mu.begin() + steps);
     L_bar_.resize(steps);

@@ -29,30 +29,43 @@ void copyOut(Vec v, std::vector<double>& dst) {
 }  // namespace
 
 ExactEngine::ExactEngine(const Model& model, MPI_Comm comm)
+    : ExactEngine(model, comm, ScenarioTree::forModel(model)) {}
+
+ExactEngine::ExactEngine(const Model& model, MPI_Comm comm, ScenarioTree tree)
     : model_(model),
+      tree_(std::move(tree)),
       layout_(comm, model.numStates(), model.numActions()),
       kernel_(model_, layout_),
       context_(model_, layout_) {
-  const auto mu0 = model.initialDistribution();
-  if (static_cast<std::int64_t>(mu0.size()) != layout_.globalStates())
-    throw std::logic_error("model '" + model.name() + "': μ_0 has the wrong size");
-  mu0_local_.assign(mu0.begin() + layout_.begin(), mu0.begin() + layout_.end());
+  if (tree_.steps() != model.numSteps()) throw std::logic_error("scenario tree and model disagree on the horizon");
+  for (int root : tree_.roots()) {
+    const auto mu0 = model.initialDistribution(tree_.node(root).z);
+    if (static_cast<std::int64_t>(mu0.size()) != layout_.globalStates())
+      throw std::logic_error("model '" + model.name() + "': μ_0 has the wrong size");
+    mu0_local_.emplace_back(mu0.begin() + layout_.begin(), mu0.begin() + layout_.end());
+  }
   MFG_PETSC_CALL(MatCreateVecs(kernel_.mat(), states_.out(), rows_.out()));
-  // Fill P_0 once with μ_0 and the uniform policy: a model whose kernel is not a distribution is
-  // rejected as soon as it is built, naming the state and action.
-  MeanFieldFlow flow;
-  flow.mu.assign(1, mu0_local_);
-  const Policy uniform = Policy::uniform(layout_, 1);
-  kernel_.assemble(context_.at(0, flow, uniform, false));
+  // Fill P_0 once at the first root with μ_0 and the uniform policy: a model whose kernel is not a
+  // distribution is rejected as soon as it is built, naming the state and action.
+  const std::vector<double> uniform(static_cast<std::size_t>(layout_.localRows()),
+                                    1.0 / static_cast<double>(layout_.actions()));
+  kernel_.assemble(context_.at(0, mu0_local_[0], nullptr, uniform, tree_.node(tree_.roots()[0]).z, nullptr));
 }
 
 void ExactEngine::checkPolicy(const Policy& pi) const {
-  if (pi.steps() != steps())
-    throw std::invalid_argument("policy has " + std::to_string(pi.steps()) + " steps; model '" +
-                                model_.name() + "' has " + std::to_string(steps()));
+  if (pi.steps() != policySlices())
+    throw std::invalid_argument("policy has " + std::to_string(pi.steps()) + " slices; model '" + model_.name() +
+                                "' needs " + std::to_string(policySlices()));
   for (const auto& slice : pi.pi)
     if (static_cast<std::int64_t>(slice.size()) != layout_.localRows())
       throw std::invalid_argument("policy slice does not match the rows owned by this rank");
+}
+
+const std::vector<double>& ExactEngine::initialLocal(int root) const {
+  const auto& roots = tree_.roots();
+  const auto it = std::find(roots.begin(), roots.end(), root);
+  if (it == roots.end()) throw std::logic_error("not a root of the scenario tree");
+  return mu0_local_[static_cast<std::size_t>(it - roots.begin())];
 }
 
 MeanFieldFlow ExactEngine::forward(const Policy& pi) { return propagate(pi, nullptr, nullptr); }
@@ -65,18 +78,22 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
   checkPolicy(pi);
   const auto A = layout_.actions();
   MeanFieldFlow flow;
-  flow.mu.resize(steps() + 1);
-  flow.mu[0] = mu0_local_;
-  std::vector<double> x(static_cast<std::size_t>(layout_.localRows()));
-  for (int t = 0; t < steps(); ++t) {
+  flow.mu.resize(tree_.size());
+  for (std::size_t r = 0; r < tree_.roots().size(); ++r) flow.mu[tree_.roots()[r]] = mu0_local_[r];
+  std::vector<double> x(static_cast<std::size_t>(layout_.localRows())), next;
+  for (int n = 0; n < tree_.decisionNodes(); ++n) {
+    const auto& node = tree_.node(n);
     if (!kernel_.isStatic() || !kernel_.isFilled())
-      kernel_.assemble(env ? context_.at(t, *env, *env_policy, false) : context_.at(t, flow, pi, false));
-    const auto& mu = flow.mu[t];
-    const auto& p = pi.pi[t];
+      kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
+                           : context_.at(node.level, flow.mu[n], nullptr, pi.pi[n], node.z, nullptr));
+    const auto& mu = flow.mu[n];
+    const auto& p = pi.pi[n];
     for (std::size_t row = 0; row < x.size(); ++row) x[row] = mu[row / A] * p[row];
     copyIn(rows_, x);
     MFG_PETSC_CALL(MatMultTranspose(kernel_.mat(), rows_, states_));
-    copyOut(states_, flow.mu[t + 1]);
+    copyOut(states_, next);
+    // The kernel of step t reads z_t only, so every child starts from the same μ_{t+1}.
+    for (int c : node.children) flow.mu[c] = next;
   }
   return flow;
 }
@@ -89,39 +106,58 @@ void ExactEngine::reward(const MeanFieldView& view, std::vector<double>& R) cons
                            static_cast<std::int64_t>(row) % A);
 }
 
-void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy,
-                           std::span<BackupRequest> requests) {
+void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, std::span<BackupRequest> requests,
+                           const std::vector<int>* path) {
   checkPolicy(env_policy);
   const auto A = layout_.actions();
   const auto nS = static_cast<std::size_t>(layout_.localStates());
+  const auto nR = static_cast<std::size_t>(layout_.localRows());
   const double gamma = model_.discount();
   for (auto& req : requests) {
     if (req.kind == Backup::Evaluate) checkPolicy(*req.policy);
     if (req.kind == Backup::Soft && !(req.temperature > 0.0))
       throw std::invalid_argument("soft backup needs a temperature > 0");
-    req.out->Q.assign(steps(), {});
-    req.out->V.assign(steps() + 1, {});
-    req.out->V[steps()].assign(nS, 0.0);
+    req.out->Q.assign(tree_.decisionNodes(), {});
+    req.out->V.assign(tree_.size(), {});
+    for (int leaf : path ? std::vector<int>{path->back()} : tree_.leaves()) req.out->V[leaf].assign(nS, 0.0);
   }
-  std::vector<double> R, PV;
-  for (int t = steps() - 1; t >= 0; --t) {
-    const MeanFieldView& view = context_.at(t, env, env_policy, true);
-    if (!kernel_.isStatic() || !kernel_.isFilled()) kernel_.assemble(view);
-    reward(view, R);
+  std::vector<int> order;
+  if (path) order.assign(path->begin(), path->end() - 1);
+  else for (int n = 0; n < tree_.decisionNodes(); ++n) order.push_back(n);
+
+  std::vector<double> R, R_bar(nR), V_bar(nS), PV;
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const int n = *it;
+    const auto& node = tree_.node(n);
+    const int t = node.level;
+    std::vector<std::pair<int, double>> children;
+    if (path) children.push_back({(*path)[static_cast<std::size_t>(t) + 1], 1.0});
+    else for (int c : node.children) children.push_back({c, tree_.node(c).cond_prob});
+
+    if (!kernel_.isStatic() || !kernel_.isFilled())
+      kernel_.assemble(context_.at(t, env.mu[n], nullptr, env_policy.pi[n], node.z, nullptr));
+    std::fill(R_bar.begin(), R_bar.end(), 0.0);
+    for (const auto& [c, p] : children) {
+      reward(context_.at(t, env.mu[n], &env.mu[c], env_policy.pi[n], node.z, &tree_.node(c).z), R);
+      for (std::size_t row = 0; row < nR; ++row) R_bar[row] += p * R[row];
+    }
     for (auto& req : requests) {
-      copyIn(states_, req.out->V[t + 1]);
+      std::fill(V_bar.begin(), V_bar.end(), 0.0);
+      for (const auto& [c, p] : children)
+        for (std::size_t s = 0; s < nS; ++s) V_bar[s] += p * req.out->V[c][s];
+      copyIn(states_, V_bar);
       MFG_PETSC_CALL(MatMult(kernel_.mat(), states_, rows_));
       copyOut(rows_, PV);
-      auto& Q = req.out->Q[t];
-      auto& V = req.out->V[t];
-      Q.resize(R.size());
+      auto& Q = req.out->Q[n];
+      auto& V = req.out->V[n];
+      Q.resize(nR);
       V.assign(nS, 0.0);
-      for (std::size_t row = 0; row < R.size(); ++row) Q[row] = R[row] + gamma * PV[row];
+      for (std::size_t row = 0; row < nR; ++row) Q[row] = R_bar[row] + gamma * PV[row];
       for (std::size_t s = 0; s < nS; ++s) {
         const double* q = Q.data() + s * A;
         switch (req.kind) {
           case Backup::Evaluate: {
-            const double* p = req.policy->pi[t].data() + s * A;
+            const double* p = req.policy->pi[n].data() + s * A;
             double v = 0.0;
             for (std::int64_t a = 0; a < A; ++a) v += p[a] * q[a];
             V[s] = v;
@@ -165,9 +201,10 @@ Values ExactEngine::soft(double temperature, const MeanFieldFlow& env, const Pol
   return out;
 }
 
-double ExactEngine::weightByInitial(const std::vector<double>& f) const {
+double ExactEngine::weightByInitial(int root, const std::vector<double>& f) const {
+  const auto& mu0 = initialLocal(root);
   double local = 0.0;
-  for (std::size_t s = 0; s < mu0_local_.size(); ++s) local += mu0_local_[s] * f[s];
+  for (std::size_t s = 0; s < mu0.size(); ++s) local += mu0[s] * f[s];
   return parallel::sum(layout_.comm(), local);
 }
 
@@ -177,12 +214,39 @@ ExploitabilityResult ExactEngine::exploitability(const Policy& pi) {
   BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &r.best_values},
                            {Backup::Evaluate, &pi, 1.0, &r.policy_values}};
   backward(r.flow, pi, reqs);
-  std::vector<double> gap(mu0_local_.size());
-  for (std::size_t s = 0; s < gap.size(); ++s) gap[s] = r.best_values.V[0][s] - r.policy_values.V[0][s];
-  r.exploitability = weightByInitial(gap);
-  r.best_value = weightByInitial(r.best_values.V[0]);
-  r.policy_value = weightByInitial(r.policy_values.V[0]);
+  // One reduction for all roots: [gap, best, policy] per root, summed in root order.
+  const auto& roots = tree_.roots();
+  std::vector<double> local(3 * roots.size(), 0.0), global(local.size());
+  for (std::size_t k = 0; k < roots.size(); ++k) {
+    const auto& mu0 = mu0_local_[k];
+    const auto& best = r.best_values.V[roots[k]];
+    const auto& mine = r.policy_values.V[roots[k]];
+    for (std::size_t s = 0; s < mu0.size(); ++s) {
+      local[3 * k] += mu0[s] * (best[s] - mine[s]);
+      local[3 * k + 1] += mu0[s] * best[s];
+      local[3 * k + 2] += mu0[s] * mine[s];
+    }
+  }
+  MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_SUM, layout_.comm());
+  for (std::size_t k = 0; k < roots.size(); ++k) {
+    const double p = tree_.node(roots[k]).prob;
+    r.exploitability += p * global[3 * k];
+    r.best_value += p * global[3 * k + 1];
+    r.policy_value += p * global[3 * k + 2];
+  }
   return r;
+}
+
+double ExactEngine::pathExploitability(const Policy& pi, const MeanFieldFlow& flow, const std::vector<int>& path,
+                                       std::vector<double>* per_state) {
+  Values best, mine;
+  BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &best}, {Backup::Evaluate, &pi, 1.0, &mine}};
+  backward(flow, pi, reqs, &path);
+  const int root = path.front();
+  std::vector<double> gap(best.V[root].size());
+  for (std::size_t s = 0; s < gap.size(); ++s) gap[s] = best.V[root][s] - mine.V[root][s];
+  if (per_state) *per_state = gap;
+  return weightByInitial(root, gap);
 }
 
 }  // namespace mfg

@@ -35,7 +35,7 @@ std::string stateName(const Model& model, std::int64_t s) {
 KernelMatrix::KernelMatrix(const Model& model, const parallel::StateLayout& layout)
     : model_(model),
       layout_(layout),
-      static_(!model.kernelDependsOnTime() && !model.kernelDependsOnMeanField()) {
+      static_(!model.kernelDependsOnTime() && !model.kernelDependsOnMeanField() && !model.kernelDependsOnNoise()) {
   const auto A = layout.actions();
   const auto nrows = layout.localRows();
   row_start_.assign(static_cast<std::size_t>(nrows) + 1, 0);

@@ -26,6 +26,24 @@ struct MeanFieldView {
   std::span<const double> mu_next;  ///< μ_{t+1}, size |S| (empty while μ_{t+1} is not known)
   std::span<const double> L;        ///< L_t(s,a) state-major, size |S||A| (only if usesStateAction())
   std::span<const double> stats;    ///< model-defined aggregates of (μ_t, μ_{t+1}, L_t), see aggregate()
+  std::span<const double> z;        ///< common noise z_t (empty for models without noise)
+  std::span<const double> z_next;   ///< z_{t+1} (known in backward passes; empty in forward passes)
+};
+
+/// One outcome of the common noise with its (conditional) probability.
+struct NoiseOutcome {
+  std::vector<double> z;
+  double prob;
+};
+
+/// The law of the common noise z_0, z_1, ..., z_T (models.md §1). Finite processes list the
+/// outcomes of z_{t+1} given the history; continuous ones are sampled.
+class NoiseProcess {
+ public:
+  virtual ~NoiseProcess() = default;
+  virtual std::vector<NoiseOutcome> initial() const = 0;
+  /// Outcomes of z_{t+1} given z_0..z_t (`history.size() == t + 1`).
+  virtual std::vector<NoiseOutcome> next(const std::vector<std::vector<double>>& history) const = 0;
 };
 
 class Model {
@@ -39,6 +57,10 @@ class Model {
   virtual int numSteps() const = 0;
   virtual double discount() const = 0;
   virtual std::vector<double> initialDistribution() const = 0;
+  /// μ_0 when it depends on the initial common noise (e.g. beach_bar's bar position).
+  virtual std::vector<double> initialDistribution(const std::vector<double>& /*z0*/) const {
+    return initialDistribution();
+  }
 
   /// Superset of the successors of (s,a) over every step and mean field, ascending and unique.
   /// It fixes the sparsity pattern that the engine preallocates exactly and refills in place.
@@ -52,9 +74,15 @@ class Model {
   /// once per step on global arrays instead of once per (s,a).
   virtual void aggregate(const MeanFieldView& /*v*/, std::vector<double>& stats) const { stats.clear(); }
 
+  /// The common noise, or nullptr for models without it.
+  virtual const NoiseProcess* noise() const { return nullptr; }
+  /// The shared observation o_t (a function of μ_t and z_t); empty for models without one.
+  virtual std::vector<double> observation(const MeanFieldView& /*v*/) const { return {}; }
+
   // What the engine must provide; every flag that is false lets it skip work.
   virtual bool kernelDependsOnTime() const { return false; }
   virtual bool kernelDependsOnMeanField() const { return false; }
+  virtual bool kernelDependsOnNoise() const { return false; }
   virtual bool usesStateAction() const { return false; }  ///< kernel or reward reads L_t
   virtual bool rewardUsesNext() const { return false; }   ///< reward reads μ_{t+1}
 

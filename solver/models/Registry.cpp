@@ -1,12 +1,14 @@
 #include "solver/models/Registry.hpp"
 
 #include "solver/models/InputError.hpp"
+#include "solver/models/benchmark/BenchmarkModels.hpp"
 
 namespace mfg {
 
 const std::vector<ModelInfo>& builtinModels() {
   static const std::vector<ModelInfo> all = [] {
-    std::vector<ModelInfo> v = classicModels();
+    std::vector<ModelInfo> v = {benchmark::lq(), benchmark::beachBar()};
+    for (auto& m : classicModels()) v.push_back(std::move(m));
     for (auto& m : irlModels()) v.push_back(std::move(m));
     return v;
   }();
