@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "parallel/Collectives.hpp"
 #include "parallel/StateLayout.hpp"
 #include "solver/engine/ExactEngine.hpp"
 #include "solver/engine/KernelMatrix.hpp"
@@ -133,18 +134,6 @@ Options parse(int argc, char** argv) {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-double maxOver(MPI_Comm comm, double local) {
-  double g = 0.0;
-  MPI_Allreduce(&local, &g, 1, MPI_DOUBLE, MPI_MAX, comm);
-  return g;
-}
-
-double sumOver(MPI_Comm comm, double local) {
-  double g = 0.0;
-  MPI_Allreduce(&local, &g, 1, MPI_DOUBLE, MPI_SUM, comm);
-  return g;
-}
-
 /// Current resident set of this process in MiB (VmRSS), or 0 where /proc is not there.
 double rssMiB() {
   std::ifstream in("/proc/self/status");
@@ -159,7 +148,7 @@ double timed(MPI_Comm comm, const std::function<void()>& op) {
   MPI_Barrier(comm);
   const double t0 = MPI_Wtime();
   op();
-  return maxOver(comm, MPI_Wtime() - t0);
+  return mfg::parallel::max(comm, MPI_Wtime() - t0);
 }
 
 struct Timing {
@@ -234,7 +223,7 @@ StreamResult stream(MPI_Comm comm, long n, int reps) {
   MPI_Comm_size(comm, &size);
   r.gbs = 3.0 * 8.0 * static_cast<double>(n) * size / r.best_s / 1e9;
   r.check = a[n / 2] + a[n - 1];
-  r.ok = sumOver(comm, r.check == 14.0 ? 0.0 : 1.0) == 0.0;
+  r.ok = mfg::parallel::sum(comm, r.check == 14.0 ? 0.0 : 1.0) == 0.0;
   return r;
 }
 
@@ -340,7 +329,7 @@ int run(const Options& opt) {
   const auto model = mfg::makeModel(kModel, {{"length", {static_cast<double>(opt.size)}},
                                              {"width", {static_cast<double>(opt.size)}},
                                              {"T", {static_cast<double>(opt.horizon)}}});
-  const double model_s = maxOver(comm, MPI_Wtime() - t0);
+  const double model_s = mfg::parallel::max(comm, MPI_Wtime() - t0);
   const std::int64_t nS = model->numStates(), nA = model->numActions();
   const int steps = model->numSteps();
   const mfg::parallel::StateLayout layout(comm, nS, nA);
@@ -354,7 +343,7 @@ int run(const Options& opt) {
     const double rss0 = rssMiB();
     t0 = MPI_Wtime();
     mfg::KernelMatrix kernel(*model, layout);
-    raw_build_s = maxOver(comm, MPI_Wtime() - t0);
+    raw_build_s = mfg::parallel::max(comm, MPI_Wtime() - t0);
 
     const auto mu0 = model->initialDistribution();  // global, as a MeanFieldView wants
     std::vector<double> L, stats;
@@ -370,8 +359,8 @@ int run(const Options& opt) {
     view.stats = stats;
     t0 = MPI_Wtime();
     kernel.assemble(view);
-    raw_assemble_s = maxOver(comm, MPI_Wtime() - t0);
-    rss_kernel = sumOver(comm, rssMiB() - rss0);
+    raw_assemble_s = mfg::parallel::max(comm, MPI_Wtime() - t0);
+    rss_kernel = mfg::parallel::sum(comm, rssMiB() - rss0);
 
     Mat P = kernel.mat();
     MatInfo info;
@@ -380,7 +369,7 @@ int run(const Options& opt) {
     MatType type = nullptr;
     MFG_PETSC_CALL(MatGetType(P, &type));
     mat_type = type ? type : "?";
-    if (static_cast<double>(sumOver(comm, static_cast<double>(kernel.localNonzeros()))) != nnz)
+    if (static_cast<double>(mfg::parallel::sum(comm, static_cast<double>(kernel.localNonzeros()))) != nnz)
       throw std::runtime_error("PETSc's nonzero count differs from the kernel's pattern");
 
     mfg::PetscVec states, rows;
@@ -423,13 +412,13 @@ int run(const Options& opt) {
   // 4. Full sweeps through the engine.
   t0 = MPI_Wtime();
   mfg::ExactEngine engine(*model, comm);
-  const double engine_s = maxOver(comm, MPI_Wtime() - t0);
+  const double engine_s = mfg::parallel::max(comm, MPI_Wtime() - t0);
   const mfg::Policy uniform = mfg::Policy::uniform(engine.layout(), steps);
   mfg::MeanFieldFlow flow;
   const Timing t_fwd = measure(comm, opt.repeat, [&] { flow = engine.forward(uniform); });
   double flow_mass_local = 0.0;
   for (double m : flow.mu.back()) flow_mass_local += m;
-  const double flow_mass = sumOver(comm, flow_mass_local);
+  const double flow_mass = mfg::parallel::sum(comm, flow_mass_local);
   mfg::Values vals;
   const Timing t_br = measure(comm, opt.repeat, [&] { vals = engine.bestResponse(flow, uniform); });
   // Σ_s μ_0(s) V_0(s), computed here from the model's μ_0 so as to depend on no engine helper.
@@ -437,13 +426,13 @@ int run(const Options& opt) {
   const auto weigh = [&](const std::vector<double>& v) {
     double local = 0.0;
     for (std::size_t i = 0; i < v.size(); ++i) local += mu0_all[engine.layout().begin() + i] * v[i];
-    return sumOver(comm, local);
+    return mfg::parallel::sum(comm, local);
   };
   const double v0_best = weigh(vals.V[0]);
   const Timing t_ev = measure(comm, opt.repeat, [&] { vals = engine.evaluate(uniform, flow, uniform); });
   const double v0_uniform = weigh(vals.V[0]);
-  const double rss_end_max = maxOver(comm, rssMiB());
-  const double rss_end_sum = sumOver(comm, rssMiB());
+  const double rss_end_max = mfg::parallel::max(comm, rssMiB());
+  const double rss_end_sum = mfg::parallel::sum(comm, rssMiB());
 
   const Rate r_multT = rate(t_multT, 1, bytes, st.gbs), r_mult = rate(t_mult, 1, bytes, st.gbs);
   const Rate r_fwd = rate(t_fwd, steps, bytes, st.gbs), r_br = rate(t_br, steps, bytes, st.gbs),
