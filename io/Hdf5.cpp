@@ -117,10 +117,12 @@ void readDistributed(hid_t dataset, const std::vector<hsize_t>& dims, hsize_t lo
           "H5Dread");
 }
 
-void writeSerial(hid_t file, const std::string& name, const std::vector<double>& values) {
+void writeSerial(hid_t file, const std::string& name, const std::vector<double>& values,
+                 const std::vector<hsize_t>& dims) {
   // Every rank takes part (dataset creation is collective); all pass the same values.
-  const hsize_t n = values.size();
-  Hid space(checked(H5Screate_simple(1, &n, nullptr), "H5Screate_simple"), H5Sclose);
+  std::vector<hsize_t> shape = dims.empty() ? std::vector<hsize_t>{values.size()} : dims;
+  Hid space(checked(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), "H5Screate_simple"),
+            H5Sclose);
   Hid dset(checked(H5Dcreate2(file, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                    ("H5Dcreate2 " + name).c_str()),
            H5Dclose);

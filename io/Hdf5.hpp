@@ -59,7 +59,9 @@ void writeDistributed(hid_t file, const std::string& name, const std::vector<hsi
 void readDistributed(hid_t dataset, const std::vector<hsize_t>& dims, hsize_t lo, hsize_t hi,
                      std::vector<double>& local);
 
-void writeSerial(hid_t file, const std::string& name, const std::vector<double>& values);
+/// Every rank of the file's communicator writes the same values (shape `dims`, default 1-D).
+void writeSerial(hid_t file, const std::string& name, const std::vector<double>& values,
+                 const std::vector<hsize_t>& dims = {});
 void writeAttribute(hid_t object, const std::string& name, const std::string& value);
 void writeAttribute(hid_t object, const std::string& name, const std::vector<double>& values);
 void writeAttribute(hid_t object, const std::string& name, const std::vector<std::int64_t>& values);

@@ -118,11 +118,12 @@ void writeResult(const std::string& path, const ExactEngine& engine, const Solve
 }
 
 Policy readPolicy(const std::string& path, const ExactEngine& engine) {
-  const auto& layout = engine.layout();
-  const Model& model = engine.model();
+  return readPolicy(path, engine.model(), engine.layout(), {engine.policySlices()});
+}
+
+Policy readPolicy(const std::string& path, const Model& model, const parallel::StateLayout& layout,
+                  const std::vector<int>& slice_counts) {
   const auto A = layout.actions();
-  const auto steps = static_cast<hsize_t>(engine.policySlices());
-  const auto expected = dimsOf(steps, model.stateShape(), model.actionShape());
   const auto fail = [&](const std::string& why) { throw InputError("policy file '" + path + "': " + why); };
 
   std::error_code ec;
@@ -139,9 +140,18 @@ Policy readPolicy(const std::string& path, const ExactEngine& engine) {
   const int rank = H5Sget_simple_extent_ndims(space);
   std::vector<hsize_t> dims(rank > 0 ? rank : 0);
   if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  if (dims != expected)
-    fail("/policy has shape " + shapeText(dims) + "; model '" + model.name() + "' needs " +
-         shapeText(expected) + " (steps, state shape..., action shape...)");
+  std::vector<hsize_t> expected;
+  std::string valid;
+  for (int count : slice_counts) {
+    const auto d = dimsOf(static_cast<hsize_t>(count), model.stateShape(), model.actionShape());
+    if (d == dims) expected = d;
+    valid += (valid.empty() ? "" : " or ") + shapeText(d);
+  }
+  if (expected.empty())
+    fail("/policy has shape " + shapeText(dims) + "; model '" + model.name() + "' needs " + valid +
+         (slice_counts.size() > 1 ? " (steps or scenario-tree nodes, state shape..., action shape...)"
+                                  : " (steps, state shape..., action shape...)"));
+  const hsize_t steps = expected[0];
 
   std::vector<double> local;
   readDistributed(dset, expected, layout.begin() * A, layout.end() * A, local);

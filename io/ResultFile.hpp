@@ -36,6 +36,10 @@ void writeResult(const std::string& path, const ExactEngine& engine, const Solve
 /// Reads /policy collectively into the rows this rank owns. Raises InputError (on every rank)
 /// when the file cannot be read, the shape or type is wrong, or a row is not a distribution.
 Policy readPolicy(const std::string& path, const ExactEngine& engine);
+/// The same for any layout, accepting /policy with any of `slice_counts` leading slices (e.g. one
+/// per step, or one per node of the model's scenario tree).
+Policy readPolicy(const std::string& path, const Model& model, const parallel::StateLayout& layout,
+                  const std::vector<int>& slice_counts);
 
 /// Writes `text` to `path` through a temporary file and a rename, on rank 0 only.
 void writeTextAtomically(const std::string& path, const std::string& text, MPI_Comm comm);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "io/Logger.hpp"
+#include "io/cli/CommandUtil.hpp"
 #include "io/ResultFile.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/algorithms/TabularSolver.hpp"
@@ -12,8 +13,6 @@
 #include "solver/models/Registry.hpp"
 
 namespace mfg::cli {
-
-namespace {
 
 nlohmann::json parametersJson(const Model& model) {
   nlohmann::json j = nlohmann::json::object();
@@ -39,8 +38,6 @@ void makeDirectory(const std::string& dir, MPI_Comm comm) {
   }
   if (auto e = parallel::firstError(comm, error)) throw InputError(*e);
 }
-
-}  // namespace
 
 void listModels(MPI_Comm comm) {
   io::Logger log(comm);

@@ -3,6 +3,7 @@
 // input before it writes anything.
 #include <mpi.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,5 +22,19 @@ struct EvaluateConfig {
   std::string out;  ///< JSON path, optional
 };
 void evaluate(const EvaluateConfig& config, MPI_Comm comm);
+
+struct CertifyConfig {
+  std::string model;
+  std::map<std::string, std::vector<double>> parameters;
+  std::string policy = "uniform";  ///< HDF5 file with /policy, or "uniform"
+  int paths = 64;
+  std::uint64_t seed = 0;
+  std::string tree = "auto";       ///< exact | sampled | auto
+  int branching = 4;
+  int branch_depth = 2;
+  int groups = 0;
+  std::string out;                 ///< writes OUT.json and OUT.h5
+};
+void certify(const CertifyConfig& config, MPI_Comm comm);
 
 }  // namespace mfg::cli

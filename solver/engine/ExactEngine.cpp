@@ -44,12 +44,13 @@ ExactEngine::ExactEngine(const Model& model, MPI_Comm comm, ScenarioTree tree)
       throw std::logic_error("model '" + model.name() + "': μ_0 has the wrong size");
     mu0_local_.emplace_back(mu0.begin() + layout_.begin(), mu0.begin() + layout_.end());
   }
-  MFG_PETSC_CALL(MatCreateVecs(kernel_.mat(), states_.out(), rows_.out()));
   // Fill P_0 once at the first root with μ_0 and the uniform policy: a model whose kernel is not a
   // distribution is rejected as soon as it is built, naming the state and action.
   const std::vector<double> uniform(static_cast<std::size_t>(layout_.localRows()),
                                     1.0 / static_cast<double>(layout_.actions()));
   kernel_.assemble(context_.at(0, mu0_local_[0], nullptr, uniform, tree_.node(tree_.roots()[0]).z, nullptr));
+  // The work vectors fit every later matrix: a re-created pattern keeps the row and column layouts.
+  MFG_PETSC_CALL(MatCreateVecs(kernel_.mat(), states_.out(), rows_.out()));
 }
 
 void ExactEngine::checkPolicy(const Policy& pi) const {
@@ -125,7 +126,7 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
   if (path) order.assign(path->begin(), path->end() - 1);
   else for (int n = 0; n < tree_.decisionNodes(); ++n) order.push_back(n);
 
-  std::vector<double> R, R_bar(nR), V_bar(nS), PV;
+  std::vector<double> R, R_bar(nR), V_bar(nS), PV, Q_scratch;
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const int n = *it;
     const auto& node = tree_.node(n);
@@ -148,7 +149,7 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
       copyIn(states_, V_bar);
       MFG_PETSC_CALL(MatMult(kernel_.mat(), states_, rows_));
       copyOut(rows_, PV);
-      auto& Q = req.out->Q[n];
+      auto& Q = req.keep_tables ? req.out->Q[n] : Q_scratch;
       auto& V = req.out->V[n];
       Q.resize(nR);
       V.assign(nS, 0.0);
@@ -176,6 +177,8 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
           }
         }
       }
+      if (!req.keep_tables)
+        for (const auto& child : children) std::vector<double>().swap(req.out->V[child.first]);
     }
   }
 }
@@ -208,11 +211,15 @@ double ExactEngine::weightByInitial(int root, const std::vector<double>& f) cons
   return parallel::sum(layout_.comm(), local);
 }
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi) {
+ExploitabilityResult ExactEngine::exploitability(const Policy& pi) { return exploitability(pi, true); }
+
+ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi) { return exploitability(pi, false); }
+
+ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tables) {
   ExploitabilityResult r;
   r.flow = forward(pi);
-  BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &r.best_values},
-                           {Backup::Evaluate, &pi, 1.0, &r.policy_values}};
+  BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &r.best_values, keep_tables},
+                           {Backup::Evaluate, &pi, 1.0, &r.policy_values, keep_tables}};
   backward(r.flow, pi, reqs);
   // One reduction for all roots: [gap, best, policy] per root, summed in root order.
   const auto& roots = tree_.roots();
@@ -230,6 +237,7 @@ ExploitabilityResult ExactEngine::exploitability(const Policy& pi) {
   MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_SUM, layout_.comm());
   for (std::size_t k = 0; k < roots.size(); ++k) {
     const double p = tree_.node(roots[k]).prob;
+    r.root_gaps.push_back(global[3 * k]);
     r.exploitability += p * global[3 * k];
     r.best_value += p * global[3 * k + 1];
     r.policy_value += p * global[3 * k + 2];

@@ -28,12 +28,16 @@ struct BackupRequest {
   const Policy* policy = nullptr;  ///< the evaluated policy (Evaluate)
   double temperature = 1.0;        ///< β (Soft)
   Values* out = nullptr;
+  /// False keeps only the roots' V (Q is not stored, a child's V is dropped once its parent has
+  /// it): what exploitability needs, in memory of a few nodes instead of the whole tree.
+  bool keep_tables = true;
 };
 
 struct ExploitabilityResult {
   double exploitability = 0.0;
   double best_value = 0.0;    ///< E_root Σ_s μ_0(s) V*_0(s)
   double policy_value = 0.0;  ///< E_root Σ_s μ_0(s) V^π_0(s)
+  std::vector<double> root_gaps;  ///< Σ_s μ_0(s) (V*_0 − V^π_0)(s) per root, in tree_.roots() order
   MeanFieldFlow flow;         ///< μ^π at every node
   Values policy_values;       ///< Q^π, V^π against μ^π
   Values best_values;         ///< Q*, V* against μ^π
@@ -71,6 +75,8 @@ class ExactEngine {
 
   /// E(π) = E_root Σ_s μ_0(s) (V*_0(s) − V^π_0(s)), both recursions against μ^π in one sweep.
   ExploitabilityResult exploitability(const Policy& pi);
+  /// The same with only μ^π and the roots' values kept (for certificates on large trees).
+  ExploitabilityResult exploitabilityAtRoots(const Policy& pi);
 
   /// Clairvoyant exploitability of one path (root..leaf) given μ^π: Σ_s μ_0(s)(V*_j − V^π_j)(s).
   /// With `per_state`, also the local gap V*_j − V^π_j at the root.
@@ -86,6 +92,7 @@ class ExactEngine {
   void checkPolicy(const Policy& pi) const;
 
  private:
+  ExploitabilityResult exploitability(const Policy& pi, bool keep_tables);
   MeanFieldFlow propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy);
   void reward(const MeanFieldView& view, std::vector<double>& R) const;
 

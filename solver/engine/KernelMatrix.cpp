@@ -35,11 +35,12 @@ std::string stateName(const Model& model, std::int64_t s) {
 KernelMatrix::KernelMatrix(const Model& model, const parallel::StateLayout& layout)
     : model_(model),
       layout_(layout),
-      static_(!model.kernelDependsOnTime() && !model.kernelDependsOnMeanField() && !model.kernelDependsOnNoise()) {
+      static_(!model.kernelDependsOnTime() && !model.kernelDependsOnMeanField() && !model.kernelDependsOnNoise()),
+      dynamic_(model.dynamicSupport()) {
+  if (dynamic_) return;  // the pattern comes from the first assembled rows
   const auto A = layout.actions();
   const auto nrows = layout.localRows();
   row_start_.assign(static_cast<std::size_t>(nrows) + 1, 0);
-  std::vector<PetscInt> d_nnz(nrows), o_nnz(nrows);
   std::vector<std::int64_t> support;
   std::optional<std::string> error;
   for (std::int64_t row = 0; row < nrows && !error; ++row) {
@@ -53,20 +54,29 @@ KernelMatrix::KernelMatrix(const Model& model, const parallel::StateLayout& layo
         break;
       }
       cols_.push_back(static_cast<PetscInt>(c));
-      (c >= layout.begin() && c < layout.end() ? d_nnz : o_nnz)[row]++;
     }
     row_start_[row + 1] = static_cast<PetscInt>(cols_.size());
   }
   if (auto agreed = parallel::firstError(layout.comm(), error)) throw std::logic_error(*agreed);
   vals_.resize(cols_.size());
+  createMatrix();
+}
 
-  MFG_PETSC_CALL(MatCreate(layout.comm(), P_.out()));
-  MFG_PETSC_CALL(MatSetSizes(P_, static_cast<PetscInt>(nrows), static_cast<PetscInt>(layout.localStates()),
-                             static_cast<PetscInt>(layout.globalStates() * A),
-                             static_cast<PetscInt>(layout.globalStates())));
+void KernelMatrix::createMatrix() {
+  const auto nrows = layout_.localRows();
+  std::vector<PetscInt> d_nnz(static_cast<std::size_t>(nrows), 0), o_nnz(static_cast<std::size_t>(nrows), 0);
+  for (std::int64_t row = 0; row < nrows && !dynamic_; ++row)
+    for (PetscInt k = row_start_[row]; k < row_start_[row + 1]; ++k)
+      (cols_[k] >= layout_.begin() && cols_[k] < layout_.end() ? d_nnz : o_nnz)[row]++;
+  P_ = PetscMat();
+  MFG_PETSC_CALL(MatCreate(layout_.comm(), P_.out()));
+  MFG_PETSC_CALL(MatSetSizes(P_, static_cast<PetscInt>(nrows), static_cast<PetscInt>(layout_.localStates()),
+                             static_cast<PetscInt>(layout_.globalStates() * layout_.actions()),
+                             static_cast<PetscInt>(layout_.globalStates())));
   MFG_PETSC_CALL(MatSetType(P_, MATAIJ));
   MFG_PETSC_CALL(MatSetOptionsPrefix(P_, "mfg_kernel_"));
   MFG_PETSC_CALL(MatSetFromOptions(P_));
+  if (dynamic_) return;  // preallocated from the CSR arrays by assemble()
   MFG_PETSC_CALL(MatSeqAIJSetPreallocation(P_, 0, d_nnz.data()));
   MFG_PETSC_CALL(MatMPIAIJSetPreallocation(P_, 0, d_nnz.data(), 0, o_nnz.data()));
   MFG_PETSC_CALL(MatSetOption(P_, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
@@ -86,19 +96,20 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   const auto nrows = layout_.localRows();
   std::vector<Transition> row;
   std::optional<std::string> error;
+  // A dynamic pattern is rebuilt from the rows: sorted successors with repeats merged.
+  std::vector<PetscInt> new_start, new_cols;
+  if (dynamic_) {
+    new_start.assign(static_cast<std::size_t>(nrows) + 1, 0);
+    new_cols.reserve(cols_.size());
+    vals_.clear();
+  }
   for (std::int64_t r = 0; r < nrows && !error; ++r) {
     const std::int64_t s = layout_.begin() + r / A, a = r % A;
     model_.transitions(view, s, a, row);
-    PetscScalar* vals = vals_.data() + row_start_[r];
-    const PetscInt* cols = cols_.data() + row_start_[r];
-    const PetscInt n = row_start_[r + 1] - row_start_[r];
-    std::fill(vals, vals + n, 0.0);
     double total = 0.0;
     for (const auto& [next, p] : row) {
-      const PetscInt* it = std::lower_bound(cols, cols + n, static_cast<PetscInt>(next));
-      if (it == cols + n || *it != next) {
-        error = rowName(view.t, s, a) + " moves to state " + std::to_string(next) +
-                ", outside the support the model declared";
+      if (next < 0 || next >= layout_.globalStates()) {
+        error = rowName(view.t, s, a) + " moves to state " + std::to_string(next) + ", outside [0, |S|)";
         break;
       }
       if (!(p >= 0.0) || !std::isfinite(p)) {
@@ -106,8 +117,34 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
                 std::to_string(next) + " (must be in [0, 1])";
         break;
       }
-      vals[it - cols] += p;
       total += p;
+    }
+    if (error) break;
+    if (dynamic_) {
+      std::sort(row.begin(), row.end(), [](const Transition& x, const Transition& y) { return x.next < y.next; });
+      for (const auto& [next, p] : row) {
+        if (new_cols.size() > static_cast<std::size_t>(new_start[r]) && new_cols.back() == next) {
+          vals_.back() += p;
+        } else {
+          new_cols.push_back(static_cast<PetscInt>(next));
+          vals_.push_back(p);
+        }
+      }
+      new_start[r + 1] = static_cast<PetscInt>(new_cols.size());
+    } else {
+      PetscScalar* vals = vals_.data() + row_start_[r];
+      const PetscInt* cols = cols_.data() + row_start_[r];
+      const PetscInt n = row_start_[r + 1] - row_start_[r];
+      std::fill(vals, vals + n, 0.0);
+      for (const auto& [next, p] : row) {
+        const PetscInt* it = std::lower_bound(cols, cols + n, static_cast<PetscInt>(next));
+        if (it == cols + n || *it != next) {
+          error = rowName(view.t, s, a) + " moves to state " + std::to_string(next) +
+                  ", outside the support the model declared";
+          break;
+        }
+        vals[it - cols] += p;
+      }
     }
     if (!error && std::abs(total - 1.0) > 1e-12) {
       std::ostringstream msg;
@@ -119,6 +156,17 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   }
   if (auto agreed = parallel::firstError(layout_.comm(), error)) throw InputError(*agreed);
 
+  if (dynamic_) {
+    // A new matrix from the CSR arrays, pattern and values at once: cheaper than comparing
+    // patterns and inserting row by row, and the pattern usually moves with the prices anyway.
+    row_start_ = std::move(new_start);
+    cols_ = std::move(new_cols);
+    createMatrix();
+    MFG_PETSC_CALL(MatSeqAIJSetPreallocationCSR(P_, row_start_.data(), cols_.data(), vals_.data()));
+    MFG_PETSC_CALL(MatMPIAIJSetPreallocationCSR(P_, row_start_.data(), cols_.data(), vals_.data()));
+    filled_ = true;
+    return;
+  }
   const PetscInt first_row = static_cast<PetscInt>(layout_.begin() * A);
   for (std::int64_t r = 0; r < nrows; ++r) {
     const PetscInt global_row = first_row + static_cast<PetscInt>(r);

@@ -1,7 +1,9 @@
 #pragma once
 // P_t as a distributed PETSc AIJ matrix: one row per (s,a), state-major (row s·|A| + a), one column
 // per s'. The sparsity pattern is the model's declared support, preallocated exactly once; values
-// are refilled in place whenever the kernel depends on t or on the mean field.
+// are refilled in place whenever the kernel depends on t or on the mean field. A model with a
+// dynamic support (Model::dynamicSupport) has its pattern taken from the assembled rows, and the
+// matrix is re-created, exactly preallocated, only when that pattern changes.
 #include <vector>
 
 #include "parallel/StateLayout.hpp"
@@ -28,10 +30,12 @@ class KernelMatrix {
 
  private:
   std::string rowName(int t, std::int64_t s, std::int64_t a) const;
+  void createMatrix();
 
   const Model& model_;
   const parallel::StateLayout& layout_;
   bool static_;
+  bool dynamic_;
   bool filled_ = false;
   PetscMat P_;
   std::vector<PetscInt> row_start_;  ///< CSR pattern of the owned rows (global column indices)

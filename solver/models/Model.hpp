@@ -4,6 +4,7 @@
 // same model object serves the distributed engine and the dense references in the tests.
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,9 +42,25 @@ struct NoiseOutcome {
 class NoiseProcess {
  public:
   virtual ~NoiseProcess() = default;
+  /// False for continuous processes, which can only be sampled (initial() and next() throw).
+  virtual bool finite() const { return true; }
   virtual std::vector<NoiseOutcome> initial() const = 0;
   /// Outcomes of z_{t+1} given z_0..z_t (`history.size() == t + 1`).
   virtual std::vector<NoiseOutcome> next(const std::vector<std::vector<double>>& history) const = 0;
+
+  /// One draw of z_0 / of z_{t+1} given the history. The finite default walks the outcomes with a
+  /// uniform built from the raw 64-bit output, so that draws are the same on every platform.
+  virtual std::vector<double> sampleInitial(std::mt19937_64& rng) const { return pick(initial(), rng); }
+  virtual std::vector<double> sampleNext(const std::vector<std::vector<double>>& history,
+                                         std::mt19937_64& rng) const {
+    return pick(next(history), rng);
+  }
+
+  /// A uniform draw in [0, 1) from the top 53 bits of one output.
+  static double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+ protected:
+  static std::vector<double> pick(const std::vector<NoiseOutcome>& outcomes, std::mt19937_64& rng);
 };
 
 class Model {
@@ -85,6 +102,10 @@ class Model {
   virtual bool kernelDependsOnNoise() const { return false; }
   virtual bool usesStateAction() const { return false; }  ///< kernel or reward reads L_t
   virtual bool rewardUsesNext() const { return false; }   ///< reward reads μ_{t+1}
+  /// True when the successors of (s,a) move with the mean field or noise (e.g. a wealth grid point
+  /// that depends on prices): support() is then not used and the engine rebuilds the sparsity
+  /// pattern from the rows whenever it changes.
+  virtual bool dynamicSupport() const { return false; }
 
   const ParameterSet& parameters() const { return params_; }
 

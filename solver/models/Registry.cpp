@@ -7,7 +7,7 @@ namespace mfg {
 
 const std::vector<ModelInfo>& builtinModels() {
   static const std::vector<ModelInfo> all = [] {
-    std::vector<ModelInfo> v = {benchmark::lq(), benchmark::beachBar()};
+    std::vector<ModelInfo> v = {benchmark::lq(), benchmark::beachBar(), benchmark::macro()};
     for (auto& m : classicModels()) v.push_back(std::move(m));
     for (auto& m : irlModels()) v.push_back(std::move(m));
     return v;

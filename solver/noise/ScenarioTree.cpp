@@ -23,6 +23,9 @@ ScenarioTree ScenarioTree::chain(int steps) {
 }
 
 ScenarioTree ScenarioTree::enumerate(const NoiseProcess& noise, int steps, std::size_t max_nodes) {
+  if (!noise.finite())
+    throw InputError("the common noise is continuous and its scenario tree cannot be enumerated; "
+                     "discretise it (e.g. macro's noise_points) or use a sampled tree");
   ScenarioTree tree;
   tree.steps_ = steps;
   for (const auto& o : noise.initial()) {
@@ -56,20 +59,6 @@ ScenarioTree ScenarioTree::enumerate(const NoiseProcess& noise, int steps, std::
   return tree;
 }
 
-namespace {
-
-std::vector<double> draw(const std::vector<NoiseOutcome>& outcomes, std::mt19937_64& rng) {
-  // The uniform draw is built from the raw 64-bit output so that it is the same on every platform.
-  const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
-  double acc = 0.0;
-  for (const auto& o : outcomes) {
-    acc += o.prob;
-    if (u < acc) return o.z;
-  }
-  return outcomes.back().z;
-}
-
-}  // namespace
 
 ScenarioTree ScenarioTree::sampledPaths(const NoiseProcess& noise, int steps, int paths, std::uint64_t seed) {
   ScenarioTree tree;
@@ -77,8 +66,8 @@ ScenarioTree ScenarioTree::sampledPaths(const NoiseProcess& noise, int steps, in
   std::mt19937_64 rng(seed);
   std::vector<std::vector<std::vector<double>>> histories(paths);
   for (int j = 0; j < paths; ++j) {
-    histories[j].push_back(draw(noise.initial(), rng));
-    for (int t = 0; t < steps; ++t) histories[j].push_back(draw(noise.next(histories[j]), rng));
+    histories[j].push_back(noise.sampleInitial(rng));
+    for (int t = 0; t < steps; ++t) histories[j].push_back(noise.sampleNext(histories[j], rng));
   }
   // Level-major numbering: node of path j at level t is t * paths + j.
   for (int t = 0; t <= steps; ++t)
@@ -93,6 +82,55 @@ ScenarioTree ScenarioTree::sampledPaths(const NoiseProcess& noise, int steps, in
       tree.nodes_.push_back(std::move(n));
       if (t == 0) tree.roots_.push_back(j);
     }
+  tree.finish();
+  return tree;
+}
+
+ScenarioTree ScenarioTree::sampledTree(const NoiseProcess& noise, int steps, int roots, int branching, int depth,
+                                       std::uint64_t seed) {
+  if (roots < 1 || branching < 1) throw InputError("a sampled tree needs at least one root and one child per node");
+  ScenarioTree tree;
+  tree.steps_ = steps;
+  std::mt19937_64 rng(seed);
+  // Draw subtree by subtree (so that a subtree does not depend on how many others are drawn),
+  // then number the nodes level by level.
+  struct Draft {
+    int level, parent;
+    std::vector<double> z;
+    double cond;
+  };
+  std::vector<std::vector<Draft>> subtrees(static_cast<std::size_t>(roots));
+  for (auto& sub : subtrees) {
+    sub.push_back({0, -1, noise.sampleInitial(rng), 1.0 / roots});
+    std::vector<std::vector<double>> h;
+    for (std::size_t k = 0; k < sub.size(); ++k) {
+      if (sub[k].level == steps) continue;
+      h.clear();
+      for (int id = static_cast<int>(k); id >= 0; id = sub[id].parent) h.push_back(sub[id].z);
+      std::reverse(h.begin(), h.end());
+      const int children = sub[k].level < depth ? branching : 1;
+      for (int c = 0; c < children; ++c)
+        sub.push_back({sub[k].level + 1, static_cast<int>(k), noise.sampleNext(h, rng), 1.0 / children});
+    }
+  }
+  std::vector<std::vector<int>> id_of(subtrees.size());
+  for (std::size_t r = 0; r < subtrees.size(); ++r) id_of[r].assign(subtrees[r].size(), -1);
+  for (int t = 0; t <= steps; ++t)
+    for (std::size_t r = 0; r < subtrees.size(); ++r)
+      for (std::size_t k = 0; k < subtrees[r].size(); ++k) {
+        const auto& d = subtrees[r][k];
+        if (d.level != t) continue;
+        Node n;
+        n.level = t;
+        n.z = d.z;
+        n.cond_prob = d.cond;
+        n.parent = d.parent < 0 ? -1 : id_of[r][static_cast<std::size_t>(d.parent)];
+        n.prob = n.parent < 0 ? d.cond : tree.nodes_[n.parent].prob * d.cond;
+        id_of[r][k] = static_cast<int>(tree.nodes_.size());
+        if (n.parent >= 0) tree.nodes_[n.parent].children.push_back(id_of[r][k]);
+        else tree.roots_.push_back(id_of[r][k]);
+        tree.nodes_.push_back(std::move(n));
+      }
   tree.finish();
   return tree;
 }
@@ -124,7 +162,7 @@ std::vector<int> ScenarioTree::pathTo(int leaf) const {
 
 int ScenarioTree::sampleLeaf(std::mt19937_64& rng) const {
   const auto pick = [&rng, this](const std::vector<int>& ids, bool roots) {
-    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+    const double u = NoiseProcess::uniform01(rng);
     double acc = 0.0;
     for (int id : ids) {
       acc += roots ? nodes_[id].prob : nodes_[id].cond_prob;
@@ -141,6 +179,69 @@ std::vector<std::vector<double>> ScenarioTree::history(int id) const {
   std::vector<std::vector<double>> h;
   for (int n : pathTo(id)) h.push_back(nodes_[n].z);
   return h;
+}
+
+}  // namespace mfg
+
+namespace mfg {
+
+int ScenarioTree::find(const std::vector<std::vector<double>>& h) const {
+  if (h.empty()) return -1;
+  int found = -1;
+  for (int r : roots_)
+    if (nodes_[r].z == h[0]) found = r;
+  for (std::size_t t = 1; t < h.size() && found >= 0; ++t) {
+    int next = -1;
+    for (int c : nodes_[found].children)
+      if (nodes_[c].z == h[t]) next = c;
+    found = next;
+  }
+  return found;
+}
+
+std::size_t ScenarioTree::subtreeSize(int root) const {
+  std::size_t count = 0;
+  std::vector<int> frontier{root};
+  while (!frontier.empty()) {
+    count += frontier.size();
+    std::vector<int> next;
+    for (int id : frontier) next.insert(next.end(), nodes_[id].children.begin(), nodes_[id].children.end());
+    frontier = std::move(next);
+  }
+  return count;
+}
+
+ScenarioTree ScenarioTree::subtree(int root) const {
+  ScenarioTree sub;
+  sub.steps_ = steps_;
+  // Breadth-first from the root visits the nodes level by level, which is the numbering we need.
+  std::vector<int> frontier{root};
+  std::vector<int> parents{-1};
+  while (!frontier.empty()) {
+    std::vector<int> next, next_parents;
+    for (std::size_t k = 0; k < frontier.size(); ++k) {
+      const Node& src = nodes_[frontier[k]];
+      Node n;
+      n.level = src.level;
+      n.z = src.z;
+      n.parent = parents[k];
+      n.cond_prob = n.parent < 0 ? 1.0 : src.cond_prob;
+      n.prob = n.parent < 0 ? 1.0 : sub.nodes_[n.parent].prob * src.cond_prob;
+      n.source = frontier[k];
+      const int id = static_cast<int>(sub.nodes_.size());
+      if (n.parent >= 0) sub.nodes_[n.parent].children.push_back(id);
+      else sub.roots_.push_back(id);
+      sub.nodes_.push_back(std::move(n));
+      for (int c : src.children) {
+        next.push_back(c);
+        next_parents.push_back(id);
+      }
+    }
+    frontier = std::move(next);
+    parents = std::move(next_parents);
+  }
+  sub.finish();
+  return sub;
 }
 
 }  // namespace mfg

@@ -21,6 +21,7 @@ class ScenarioTree {
     double cond_prob = 1.0;  ///< P(z_t | history), or the initial probability for a root
     double prob = 1.0;       ///< probability of the whole history
     std::vector<int> children;
+    int source = -1;  ///< the node's id in the tree it was cut from (subtree), else -1
   };
 
   /// One node per level and no noise (models without common noise).
@@ -30,6 +31,11 @@ class ScenarioTree {
   /// `paths` histories sampled from the process, each its own root of probability 1/paths
   /// (a forest of chains: the clairvoyant view of sampled noise paths).
   static ScenarioTree sampledPaths(const NoiseProcess& noise, int steps, int paths, std::uint64_t seed);
+  /// `roots` independent sampled subtrees: every node above level `depth` gets `branching`
+  /// sampled children (each of conditional probability 1/branching), deeper nodes one. Roots have
+  /// probability 1/roots. With depth 0 this is sampledPaths.
+  static ScenarioTree sampledTree(const NoiseProcess& noise, int steps, int roots, int branching, int depth,
+                                  std::uint64_t seed);
   /// The default tree of a model: the chain without noise, else the enumerated tree.
   static ScenarioTree forModel(const Model& model, std::size_t max_nodes = 2000000);
 
@@ -47,6 +53,13 @@ class ScenarioTree {
   int sampleLeaf(std::mt19937_64& rng) const;
   /// The histories z_0..z_t of a node.
   std::vector<std::vector<double>> history(int id) const;
+  /// The node whose history is `h` (z compared exactly), or -1.
+  int find(const std::vector<std::vector<double>>& h) const;
+  /// Number of nodes below `root` (itself included).
+  std::size_t subtreeSize(int root) const;
+  /// The subtree below `root`, renumbered level-major, with `root` as its only root of probability
+  /// 1 (conditional probabilities kept); every node records its id here in `source`.
+  ScenarioTree subtree(int root) const;
 
  private:
   void finish();

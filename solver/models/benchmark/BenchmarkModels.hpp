@@ -9,5 +9,6 @@ namespace mfg::benchmark {
 
 ModelInfo lq();
 ModelInfo beachBar();
+ModelInfo macro();
 
 }  // namespace mfg::benchmark

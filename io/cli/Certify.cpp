@@ -1,0 +1,171 @@
+// `mfg certify`: certified exploitability bounds of a policy (solver/certify), written as a JSON
+// certificate and an HDF5 companion with the per-state gaps.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "io/Hdf5.hpp"
+#include "io/Logger.hpp"
+#include "io/ResultFile.hpp"
+#include "io/Sha256.hpp"
+#include "io/cli/CommandUtil.hpp"
+#include "io/cli/Commands.hpp"
+#include "parallel/Collectives.hpp"
+#include "solver/certify/Certifier.hpp"
+#include "solver/models/InputError.hpp"
+#include "solver/models/Registry.hpp"
+
+namespace mfg::cli {
+
+namespace {
+
+nlohmann::json interval(const Bound& b) {
+  return nlohmann::json::array({b.ci_low, b.ci_high});
+}
+
+/// The certificate's HDF5 part, written by world rank 0 alone (it holds the combined vectors).
+void writeCertificateH5(const std::string& path, const Model& model, const nlohmann::json& cert,
+                        const Bound& clairvoyant, const Bound& non_anticipative) {
+  std::vector<hsize_t> shape;
+  for (auto d : model.stateShape()) shape.push_back(static_cast<hsize_t>(d));
+  const std::string tmp = path + ".partial";
+  {
+    io::Hid file = io::openParallel(tmp, MPI_COMM_SELF, true);
+    if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
+    for (const auto& [name, b] : {std::pair<std::string, const Bound*>{"clairvoyant", &clairvoyant},
+                                  {"non_anticipative", &non_anticipative}}) {
+      io::Hid group(io::checked(H5Gcreate2(file, ("/" + name).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                "H5Gcreate2"),
+                    H5Gclose);
+      io::writeSerial(file, "/" + name + "/per_state", b->per_state, shape);
+      io::writeSerial(file, "/" + name + "/unit_values", b->unit_values);
+      io::writeAttribute(group, "value", std::vector<double>{b->value});
+      io::writeAttribute(group, "ci95", std::vector<double>{b->ci_low, b->ci_high});
+      io::writeAttribute(group, "method", b->method);
+      io::writeAttribute(group, "exact", std::vector<std::int64_t>{b->exact ? 1 : 0});
+    }
+    io::writeAttribute(file, "model", model.name());
+    io::writeAttribute(file, "certificate", cert.dump());
+    io::writeAttribute(file, "state_shape", model.stateShape());
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+void certify(const CertifyConfig& config, MPI_Comm comm) {
+  io::Logger log(comm);
+  const double start = MPI_Wtime();
+  const auto model = makeModel(config.model, config.parameters);
+  TreeMode tree = TreeMode::Auto;
+  if (config.tree == "exact") tree = TreeMode::Exact;
+  else if (config.tree == "sampled") tree = TreeMode::Sampled;
+  else if (config.tree != "auto")
+    throw InputError("--tree = '" + config.tree + "' is invalid (valid: exact, sampled, auto)");
+  if (config.out.empty()) throw InputError("--out is required (the certificate is written to OUT.json and OUT.h5)");
+  std::string base = config.out;
+  if (base.size() > 5 && base.substr(base.size() - 5) == ".json") base.resize(base.size() - 5);
+
+  CertifyOptions options;
+  options.paths = config.paths;
+  options.seed = config.seed;
+  options.tree = tree;
+  options.branching = config.branching;
+  options.branch_depth = config.branch_depth;
+  options.groups = config.groups;
+  int world_rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &world_rank);
+  MPI_Comm_size(comm, &ranks);
+  const long report_every = std::max(1, config.paths / 10);
+  options.progress = [&log, report_every](const std::string& line) {
+    // Units are numbered from 1; print every tenth of the work from world rank 0's group.
+    const auto unit = std::stol(line.substr(line.find("unit ") + 5));
+    if (unit % report_every == 0 || unit == 1) log.info("  {}", line);
+  };
+  Certifier certifier(*model, comm, options);
+  const auto parent = std::filesystem::path(base).parent_path();
+  if (!parent.empty()) makeDirectory(parent.string(), comm);
+
+  // The policy: uniform, or /policy indexed by step or by node of the model's scenario tree.
+  std::string policy_hash = "uniform";
+  if (config.policy != "uniform") {
+    std::vector<int> counts{model->numSteps()};
+    const auto& enumerated = certifier.modelTree();
+    if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
+    const parallel::StateLayout world_layout(comm, model->numStates(), model->numActions());
+    // Read once on the world layout to validate the whole file, then again per group below.
+    io::readPolicy(config.policy, *model, world_layout, counts);
+    std::string digest;
+    if (world_rank == 0) digest = io::sha256File(config.policy);
+    policy_hash = digest;
+  }
+  // Each bound runs on its own group split, so the policy is read on each group's layout there.
+  auto load = [&](MPI_Comm group) -> PolicyTable {
+    if (config.policy == "uniform") return PolicyTable::uniform();
+    const parallel::StateLayout layout(group, model->numStates(), model->numActions());
+    std::vector<int> counts{model->numSteps()};
+    const auto& enumerated = certifier.modelTree();
+    if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
+    Policy p = io::readPolicy(config.policy, *model, layout, counts);
+    if (p.steps() == model->numSteps() && (!model->noise() || !enumerated || enumerated->decisionNodes() != p.steps()))
+      return PolicyTable::byStep(std::move(p));
+    if (!model->noise()) return PolicyTable::byStep(std::move(p));
+    return PolicyTable::byNode(std::move(p), enumerated);
+  };
+
+  log.info("mfg certify: model {} ({} states x {} actions, {} steps), policy {}, {} paths, {} rank(s)",
+           model->name(), model->numStates(), model->numActions(), model->numSteps(), config.policy, config.paths,
+           ranks);
+  const Bound clair = certifier.clairvoyant(load);
+  log.info("clairvoyant bound {:.12g}, 95% CI [{:.12g}, {:.12g}] over {} paths ({:.2f} s, {} groups)", clair.value,
+           clair.ci_low, clair.ci_high, clair.units, clair.wall_seconds, certifier.groupsUsed());
+  const int clair_groups = certifier.groupsUsed();
+  const Bound non_anticipative = certifier.nonAnticipative(load);
+  log.info("non-anticipative ({}) {:.12g}, 95% CI [{:.12g}, {:.12g}] over {} units ({:.2f} s, {} groups)",
+           non_anticipative.method, non_anticipative.value, non_anticipative.ci_low, non_anticipative.ci_high,
+           non_anticipative.units, non_anticipative.wall_seconds, certifier.groupsUsed());
+
+  nlohmann::json cert = {
+      {"model", model->name()},
+      {"parameters", parametersJson(*model)},
+      {"policy", {{"file", config.policy}, {"sha256", policy_hash}}},
+      {"bounds",
+       {{"clairvoyant",
+         {{"value", clair.value},
+          {"ci95", interval(clair)},
+          {"paths", clair.units},
+          {"seed", config.seed},
+          {"exact", clair.exact},
+          {"wall_seconds", clair.wall_seconds},
+          {"groups", clair_groups}}},
+        {"non_anticipative",
+         {{"value", non_anticipative.value},
+          {"exact", non_anticipative.exact},
+          {"ci95", interval(non_anticipative)},
+          {"method", non_anticipative.method},
+          {"units", non_anticipative.units},
+          {"nodes", non_anticipative.nodes},
+          {"seed", config.seed + 1},
+          {"wall_seconds", non_anticipative.wall_seconds},
+          {"groups", certifier.groupsUsed()}}}}},
+      {"ranks", ranks},
+      {"hdf5", std::filesystem::path(base + ".h5").filename().string()},
+  };
+  if (!non_anticipative.exact) {
+    cert["bounds"]["non_anticipative"]["branching"] = config.branching;
+    cert["bounds"]["non_anticipative"]["branch_depth"] = config.branch_depth;
+  }
+  cert["wall_seconds"] = parallel::broadcast(comm, MPI_Wtime() - start);
+  std::optional<std::string> error;
+  if (world_rank == 0) {
+    try {
+      writeCertificateH5(base + ".h5", *model, cert, clair, non_anticipative);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (auto e = parallel::firstError(comm, error)) throw std::runtime_error(*e);
+  io::writeTextAtomically(base + ".json", cert.dump(2) + "\n", comm);
+  log.info("wrote {}.json and {}.h5", base, base);
+}
+
+}  // namespace mfg::cli
