@@ -2,6 +2,7 @@
 // communicator, must match the same solve on one rank (MPI_COMM_SELF) to 1e-12 relative.
 #define BOOST_TEST_MODULE rank_invariance
 #include <cmath>
+#include <map>
 
 #include "Gather.hpp"
 #include "MpiFixture.hpp"
@@ -62,6 +63,28 @@ BOOST_AUTO_TEST_CASE(every_model_and_solver_is_rank_invariant) {
                        1e-12 * std::max({std::abs(self.exploitability[k]), self.value_scale}),
                    label << " exploitability at iteration " << k << ": " << world.exploitability[k] << " vs "
                          << self.exploitability[k]);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(models_with_common_noise_are_rank_invariant) {
+  // Policies indexed by the node of the scenario tree; shorter horizons keep the suite fast.
+  const std::vector<std::pair<std::string, std::map<std::string, std::vector<double>>>> cases = {
+      {"lq", {{"T", {12}}}},
+      {"beach_bar", {{"T", {17}}, {"crowd", {0.3}}}},
+      {"macro", {{"wealth_points", {24}}, {"income_points", {3}}, {"T", {4}}, {"noise_points", {3}}}}};
+  for (const auto& [name, overrides] : cases) {
+    const auto model = makeModel(name, overrides);
+    for (const char* algorithm : {"omd", "fp", "fixed-point"}) {
+      const std::string label = name + " / " + algorithm;
+      const Outcome world = solveOn(MPI_COMM_WORLD, *model, algorithm, 10);
+      const Outcome self = solveOn(MPI_COMM_SELF, *model, algorithm, 10);
+      compare(label + " policy", world.policy, self.policy);
+      compare(label + " mean field", world.mean_field, self.mean_field);
+      for (std::size_t k = 0; k < world.exploitability.size(); ++k)
+        BOOST_TEST(std::abs(world.exploitability[k] - self.exploitability[k]) <=
+                       1e-12 * std::max({std::abs(self.exploitability[k]), self.value_scale}),
+                   label << " exploitability at iteration " << k);
     }
   }
 }

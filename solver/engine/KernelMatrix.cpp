@@ -85,6 +85,42 @@ void KernelMatrix::createMatrix() {
   MFG_PETSC_CALL(MatSetOption(P_, MAT_NO_OFF_PROC_ENTRIES, PETSC_TRUE));
 }
 
+void KernelMatrix::createFromArrays() {
+  const auto nrows = static_cast<PetscInt>(layout_.localRows());
+  const auto ncols = static_cast<PetscInt>(layout_.localStates());
+  if (layout_.size() == 1) {
+    MFG_PETSC_CALL(MatCreateSeqAIJWithArrays(layout_.comm(), nrows, ncols, row_start_.data(), cols_.data(),
+                                             vals_.data(), P_.out()));
+    return;
+  }
+  // Diagonal block (owned columns, local indices) and off-diagonal block (global indices).
+  const auto begin = static_cast<PetscInt>(layout_.begin()), end = static_cast<PetscInt>(layout_.end());
+  auto& [di, dj, da, oi, oj, oa] = split_;
+  di.assign(1, 0);
+  oi.assign(1, 0);
+  dj.clear();
+  da.clear();
+  oj.clear();
+  oa.clear();
+  for (PetscInt r = 0; r < nrows; ++r) {
+    for (PetscInt k = row_start_[r]; k < row_start_[r + 1]; ++k) {
+      if (cols_[k] >= begin && cols_[k] < end) {
+        dj.push_back(cols_[k] - begin);
+        da.push_back(vals_[k]);
+      } else {
+        oj.push_back(cols_[k]);
+        oa.push_back(vals_[k]);
+      }
+    }
+    di.push_back(static_cast<PetscInt>(dj.size()));
+    oi.push_back(static_cast<PetscInt>(oj.size()));
+  }
+  MFG_PETSC_CALL(MatCreateMPIAIJWithSplitArrays(layout_.comm(), nrows, ncols,
+                                                static_cast<PetscInt>(layout_.globalStates() * layout_.actions()),
+                                                static_cast<PetscInt>(layout_.globalStates()), di.data(), dj.data(),
+                                                da.data(), oi.data(), oj.data(), oa.data(), P_.out()));
+}
+
 std::string KernelMatrix::rowName(int t, std::int64_t s, std::int64_t a) const {
   return "model '" + model_.name() + "': kernel row P_" + std::to_string(t) + "(.|s, a) of state " +
          stateName(model_, s) + ", action " + std::to_string(a);
@@ -121,7 +157,8 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
     }
     if (error) break;
     if (dynamic_) {
-      std::sort(row.begin(), row.end(), [](const Transition& x, const Transition& y) { return x.next < y.next; });
+      const auto by_state = [](const Transition& x, const Transition& y) { return x.next < y.next; };
+      if (!std::is_sorted(row.begin(), row.end(), by_state)) std::sort(row.begin(), row.end(), by_state);
       for (const auto& [next, p] : row) {
         if (new_cols.size() > static_cast<std::size_t>(new_start[r]) && new_cols.back() == next) {
           vals_.back() += p;
@@ -159,11 +196,10 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   if (dynamic_) {
     // A new matrix from the CSR arrays, pattern and values at once: cheaper than comparing
     // patterns and inserting row by row, and the pattern usually moves with the prices anyway.
+    P_.reset();  // it points into the arrays replaced below
     row_start_ = std::move(new_start);
     cols_ = std::move(new_cols);
-    createMatrix();
-    MFG_PETSC_CALL(MatSeqAIJSetPreallocationCSR(P_, row_start_.data(), cols_.data(), vals_.data()));
-    MFG_PETSC_CALL(MatMPIAIJSetPreallocationCSR(P_, row_start_.data(), cols_.data(), vals_.data()));
+    createFromArrays();
     filled_ = true;
     return;
   }

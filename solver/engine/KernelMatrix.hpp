@@ -15,6 +15,9 @@ namespace mfg {
 class KernelMatrix {
  public:
   KernelMatrix(const Model& model, const parallel::StateLayout& layout);
+  ~KernelMatrix() { P_.reset(); }  // before the arrays a dynamic pattern's matrix points into
+  KernelMatrix(const KernelMatrix&) = delete;
+  KernelMatrix& operator=(const KernelMatrix&) = delete;
 
   /// True when P_t is the same matrix at every step and for every mean field.
   bool isStatic() const { return static_; }
@@ -31,6 +34,9 @@ class KernelMatrix {
  private:
   std::string rowName(int t, std::int64_t s, std::int64_t a) const;
   void createMatrix();
+  /// A dynamic pattern's matrix built on the CSR arrays themselves (no copy, no row-by-row
+  /// insertion); the arrays must outlive it.
+  void createFromArrays();
 
   const Model& model_;
   const parallel::StateLayout& layout_;
@@ -41,6 +47,12 @@ class KernelMatrix {
   std::vector<PetscInt> row_start_;  ///< CSR pattern of the owned rows (global column indices)
   std::vector<PetscInt> cols_;
   std::vector<PetscScalar> vals_;
+  struct Split {
+    std::vector<PetscInt> di, dj;
+    std::vector<PetscScalar> da;
+    std::vector<PetscInt> oi, oj;
+    std::vector<PetscScalar> oa;
+  } split_;  ///< the arrays of a dynamic pattern's MPIAIJ blocks on more than one rank
 };
 
 }  // namespace mfg
