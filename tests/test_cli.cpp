@@ -304,13 +304,94 @@ BOOST_AUTO_TEST_CASE(malformed_policies_are_rejected) {
 }
 
 BOOST_AUTO_TEST_CASE(every_command_has_help) {
-  for (const char* cmd : {"--help", "models --help", "solve --help", "evaluate --help"}) {
+  for (const char* cmd : {"--help", "models --help", "solve --help", "evaluate --help", "certify --help"}) {
     const Run r = mfg(1, cmd);
     BOOST_TEST(r.status == 0, cmd);
     BOOST_TEST(r.output.find("Usage") != std::string::npos, r.output);
   }
   const Run models = mfg(1, "models");
   BOOST_TEST(models.status == 0);
-  for (const char* name : {"classic/beach_bar", "classic/susceptible_infected", "malware", "investment", "sis", "p_still"})
+  for (const char* name : {"classic/beach_bar", "classic/susceptible_infected", "malware", "investment", "sis", "p_still", "lq", "macro"})
     BOOST_TEST(models.output.find(name) != std::string::npos, name);
+}
+
+namespace {
+
+std::string sha256sum(const fs::path& file) {
+  // The system's sha256sum: an implementation independent of mfg's own.
+  FILE* pipe = popen(("sha256sum " + file.string()).c_str(), "r");
+  BOOST_REQUIRE(pipe);
+  char buf[256] = {0};
+  const bool ok = std::fgets(buf, sizeof buf, pipe) != nullptr;
+  pclose(pipe);
+  BOOST_REQUIRE(ok);
+  return std::string(buf).substr(0, 64);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(certificate_round_trip_on_lq) {
+  // Solve lq on its scenario tree, certify the policy file, and read the certificate back: the
+  // exact non-anticipative bound is the exploitability that solve and evaluate report, and the
+  // clairvoyant bound of lq equals it too (the shock is known from t = 0, so the path adds nothing).
+  const fs::path dir = scratch("certify_lq");
+  const std::string sets = " --set T=10";
+  const Run solve = mfg(2, "solve --model lq" + sets + " --algorithm omd --iterations 5 --out " + dir.string());
+  BOOST_REQUIRE_MESSAGE(solve.status == 0, solve.output);
+  const double solved = readJson(dir / "summary.json")["exploitability"].get<double>();
+  for (int np : {1, 3}) {
+    BOOST_TEST_CONTEXT("ranks " << np) {
+      const fs::path cert = dir / ("cert_np" + std::to_string(np));
+      const Run c = mfg(np, "certify --model lq" + sets + " --policy " + (dir / "result.h5").string() +
+                                " --paths 6 --seed 5 --out " + cert.string());
+      BOOST_REQUIRE_MESSAGE(c.status == 0, c.output);
+      const auto j = readJson(cert.string() + ".json");
+      const auto& na = j["bounds"]["non_anticipative"];
+      const auto& cl = j["bounds"]["clairvoyant"];
+      BOOST_TEST(na["exact"].get<bool>());
+      BOOST_TEST(std::abs(na["value"].get<double>() - solved) <= 1e-12 * std::max(1.0, solved));
+      BOOST_TEST(na["ci95"][0].get<double>() == na["value"].get<double>());
+      BOOST_TEST(cl["paths"].get<int>() == 6);
+      BOOST_TEST(std::abs(cl["value"].get<double>() - solved) <= 1e-9 * std::max(1.0, solved));
+      BOOST_TEST(cl["ci95"][0].get<double>() <= cl["value"].get<double>());
+      BOOST_TEST(cl["ci95"][1].get<double>() >= cl["value"].get<double>());
+      BOOST_TEST(j["model"].get<std::string>() == "lq");
+      BOOST_TEST(j["parameters"]["T"].get<int>() == 10);
+      BOOST_TEST(j["ranks"].get<int>() == np);
+      BOOST_TEST(j["policy"]["sha256"].get<std::string>() == sha256sum(dir / "result.h5"));
+      BOOST_TEST(j["wall_seconds"].get<double>() >= 0.0);
+      // HDF5 part: per-state gaps of shape [99], non-negative, and the exploitability is their
+      // μ_0-weighted sum (μ_0 uniform on 99 states).
+      const auto gaps = readAll(cert.string() + ".h5", "/non_anticipative/per_state");
+      BOOST_REQUIRE_EQUAL(gaps.size(), 99u);
+      double weighted = 0.0;
+      for (double g : gaps) {
+        BOOST_TEST(g >= -1e-9);
+        weighted += g / 99.0;
+      }
+      BOOST_TEST(std::abs(weighted - solved) <= 1e-9 * std::max(1.0, solved));
+      BOOST_TEST(noPartialFiles(dir));
+    }
+  }
+  // The uniform baseline, and bad options: status 2, nothing written.
+  const Run uniform = mfg(0, "certify --model lq" + sets + " --policy uniform --paths 3 --out " + (dir / "u").string());
+  BOOST_REQUIRE_MESSAGE(uniform.status == 0, uniform.output);
+  BOOST_TEST(readJson(dir / "u.json")["policy"]["sha256"].get<std::string>() == "uniform");
+  const struct { std::string args; std::string must_mention; } bad[] = {
+      {"--model macro --set T=3 --tree exact --paths 2", "--tree exact"},
+      {"--model lq --tree both --paths 2", "--tree"},
+      {"--model lq --paths 0", "--paths"},
+      {"--model lq --groups 9 --paths 2", "--groups"},
+      {"--model lq --policy " + (dir / "cert_np1.json").string() + " --paths 2", "not an HDF5"},
+      {"--model beach_bar --policy " + (dir / "result.h5").string() + " --paths 2", "/policy has shape"},
+  };
+  for (const auto& b : bad) {
+    BOOST_TEST_CONTEXT(b.args) {
+      const Run r = mfg(0, "certify " + b.args + " --out " + (dir / "bad").string());
+      BOOST_TEST(r.status == 2, r.output);
+      BOOST_TEST(r.output.find(b.must_mention) != std::string::npos, r.output);
+      BOOST_TEST(!fs::exists(dir / "bad.json"));
+      BOOST_TEST(!fs::exists(dir / "bad.h5"));
+    }
+  }
 }
