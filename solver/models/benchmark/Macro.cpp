@@ -100,6 +100,7 @@ class Macro final : public BasicModel {
     const auto nu_points = params_.integer("action_points");
     wealth_ = geomspace(0.25, 99.25, na);
     for (double& a : wealth_) a = std::max(a - 0.25, 0.0);
+    inverse_log_ratio_ = static_cast<double>(na - 1) / std::log(99.25 / 0.25);
     income_ = geomspace(0.35, 2.25, ny);
     for (double& y : income_) y -= 0.25;
     for (std::int64_t k = 0; k < nu_points; ++k)
@@ -156,18 +157,30 @@ class Macro final : public BasicModel {
     std::int64_t lo = na - 1, hi = na - 1;
     double w_hi = 0.0;
     if (next < wealth_.back()) {
-      hi = std::upper_bound(wealth_.begin(), wealth_.end(), next) - wealth_.begin();
-      lo = hi - 1;
+      lo = gridCell(next);
+      hi = lo + 1;
       w_hi = (next - wealth_[lo]) / (wealth_[hi] - wealth_[lo]);
     }
+    // Emitted in ascending successor order (all of wealth point lo before hi), so the engine
+    // need not sort the row.
     out.clear();
     constexpr double kMove[3] = {0.1, 0.8, 0.1};
-    for (int k = -1; k <= 1; ++k) {
-      const std::int64_t jy = clampIndex(iy + k, 0, ny - 1);
-      const double p = kMove[k + 1];
-      out.push_back({lo * ny + jy, p * (1.0 - w_hi)});
-      if (w_hi > 0.0) out.push_back({hi * ny + jy, p * w_hi});
+    for (int side = 0; side < (w_hi > 0.0 ? 2 : 1); ++side) {
+      const std::int64_t i = side == 0 ? lo : hi;
+      const double w = side == 0 ? 1.0 - w_hi : w_hi;
+      for (int k = -1; k <= 1; ++k) out.push_back({i * ny + clampIndex(iy + k, 0, ny - 1), kMove[k + 1] * w});
     }
+  }
+
+  /// The cell [a_i, a_{i+1}) that holds x (0 ≤ x < a_max): inverted from the geometric grid in
+  /// one log, then corrected, instead of a branchy binary search in every kernel row.
+  std::int64_t gridCell(double x) const {
+    const auto last = static_cast<std::int64_t>(wealth_.size()) - 2;
+    auto i = static_cast<std::int64_t>(std::log((x + 0.25) / 0.25) * inverse_log_ratio_);
+    i = clampIndex(i, 0, last);
+    while (i > 0 && wealth_[i] > x) --i;
+    while (i < last && wealth_[i + 1] <= x) ++i;
+    return i;
   }
 
   double utility(double c) const {
@@ -189,7 +202,7 @@ class Macro final : public BasicModel {
   }
 
  private:
-  double alpha_, sigma_;
+  double alpha_, sigma_, inverse_log_ratio_ = 0.0;
   std::vector<double> wealth_, income_, share_;
   std::unique_ptr<NoiseProcess> noise_;
 };
