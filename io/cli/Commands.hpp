@@ -30,7 +30,7 @@ struct CertifyConfig {
   int paths = 64;
   std::uint64_t seed = 0;
   std::string tree = "auto";       ///< exact | sampled | auto
-  int branching = 4;
+  int branching = 2;
   int branch_depth = 2;
   int groups = 0;
   std::string out;                 ///< writes OUT.json and OUT.h5

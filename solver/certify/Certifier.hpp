@@ -29,7 +29,7 @@ struct CertifyOptions {
   int paths = 64;                  ///< N: clairvoyant paths, and sampled subtrees when not exact
   std::uint64_t seed = 0;          ///< draws paths (seed) and sampled subtrees (seed + 1)
   TreeMode tree = TreeMode::Auto;  ///< non-anticipative bound: exact tree, sampled, or exact if it fits
-  int branching = 4;               ///< B: children sampled per node of a sampled tree ...
+  int branching = 2;               ///< B: children sampled per node of a sampled tree ...
   int branch_depth = 2;            ///< ... at levels below this depth (one child deeper)
   int groups = 0;                  ///< rank groups (0: automatic)
   std::size_t max_nodes = 2000000; ///< largest scenario tree that is enumerated
