@@ -18,6 +18,7 @@ packages=(
   openmpi-bin libopenmpi-dev
   petsc-dev libhdf5-openmpi-dev
   libeigen3-dev libboost-test-dev libtorch-dev
+  libopenblas0-pthread  # LibTorch on Debian calls the system BLAS; the reference one is ~4x slower
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
 )
 missing=()

@@ -37,4 +37,23 @@ struct CertifyConfig {
 };
 void certify(const CertifyConfig& config, MPI_Comm comm);
 
+struct TrainConfig {
+  std::string model = "lq";
+  std::map<std::string, std::vector<double>> parameters;
+  std::string algorithm = "rspg";  ///< spg | rspg
+  long iterations = 100;
+  int paths = 8;
+  double learning_rate = 1e-3;
+  std::uint64_t seed = 0;
+  int groups = 0;
+  int eval_paths = 0;              ///< 0: the training paths' number
+  long eval_every = 10;
+  long checkpoint_every = 10;
+  double time_limit = 0.0;         ///< seconds of wall time; 0: none
+  bool resume = false;
+  std::string state_encoding = "index";
+  std::string out = "mfg-train";
+};
+void train(const TrainConfig& config, MPI_Comm comm);
+
 }  // namespace mfg::cli

@@ -104,6 +104,36 @@ int run(int argc, char** argv, const std::string&) {
   c->add_option("--groups", cert.groups, "Rank groups splitting the paths (0: automatic)")->capture_default_str();
   c->add_option("--out", cert.out, "Certificate path prefix: writes OUT.json and OUT.h5")->required();
 
+  mfg::cli::TrainConfig tr;
+  std::string train_config;
+  std::vector<std::string> train_set;
+  auto* t = app.add_subcommand("train",
+                               "Train a network policy with SPG or RSPG (exact mean-field passes, sampled common "
+                               "noise); writes OUT/checkpoint.pt, OUT/result.h5 and OUT/summary.json");
+  t->add_option("--model", tr.model, "Model name (see `mfg models`)")->capture_default_str();
+  t->add_option("--algorithm", tr.algorithm, "spg | rspg")->capture_default_str();
+  t->add_option("--set", train_set, "Model parameter override key=value (repeatable)");
+  t->add_option("--config", train_config,
+                "TOML config (model, algorithm, iterations, out, [parameters], [settings] with paths, "
+                "learning_rate, seed, groups, eval_paths, eval_every, checkpoint_every, time_limit)");
+  t->add_option("--iterations", tr.iterations, "Gradient steps")->capture_default_str();
+  t->add_option("--paths", tr.paths, "Noise paths per step (N)")->capture_default_str();
+  t->add_option("--learning-rate", tr.learning_rate, "Adam's initial rate (decays linearly to 0.1x)")
+      ->capture_default_str();
+  t->add_option("--seed", tr.seed, "Seed of θ and of the sampled paths")->capture_default_str();
+  t->add_option("--groups", tr.groups, "Rank groups splitting the paths (0: automatic)")->capture_default_str();
+  t->add_option("--eval-paths", tr.eval_paths, "Paths of the clairvoyant evaluation (0: --paths)")
+      ->capture_default_str();
+  t->add_option("--eval-every", tr.eval_every, "Evaluate exploitability every K iterations")->capture_default_str();
+  t->add_option("--checkpoint-every", tr.checkpoint_every, "Write the checkpoint every K iterations")
+      ->capture_default_str();
+  t->add_option("--time-limit", tr.time_limit, "Stop cleanly after this many seconds (0: none)")
+      ->capture_default_str();
+  t->add_flag("--resume", tr.resume, "Continue from OUT/checkpoint.pt when it exists");
+  t->add_option("--state-encoding", tr.state_encoding, "index (learned embedding) | value (normalised coordinates)")
+      ->capture_default_str();
+  t->add_option("--out", tr.out, "Output directory")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -130,6 +160,44 @@ int run(int argc, char** argv, const std::string&) {
     if (lr->count()) merged.settings["learning_rate"] = learning_rate;
     if (dp->count()) merged.settings["damping"] = damping;
     mfg::cli::solve(merged, MPI_COMM_WORLD);
+  } else if (t->parsed()) {
+    mfg::cli::TrainConfig merged = tr;
+    if (!train_config.empty()) {
+      // The file sets what the flags did not: defaults < file < flags.
+      mfg::io::SolveConfig file;
+      file.model = tr.model;
+      file.algorithm = tr.algorithm;
+      file.iterations = tr.iterations;
+      file.out = tr.out;
+      mfg::io::applyTomlFile(train_config, file);
+      if (!t->count("--model")) merged.model = file.model;
+      if (!t->count("--algorithm")) merged.algorithm = file.algorithm;
+      if (!t->count("--iterations")) merged.iterations = file.iterations;
+      if (!t->count("--out")) merged.out = file.out;
+      merged.parameters = file.parameters;
+      for (const auto& [key, value] : file.settings) {
+        const auto flag = "--" + std::string(key == "learning_rate" ? "learning-rate"
+                                             : key == "eval_paths" ? "eval-paths"
+                                             : key == "eval_every" ? "eval-every"
+                                             : key == "checkpoint_every" ? "checkpoint-every"
+                                             : key == "time_limit" ? "time-limit" : key);
+        if (t->count(flag)) continue;
+        if (key == "paths") merged.paths = static_cast<int>(value);
+        else if (key == "learning_rate") merged.learning_rate = value;
+        else if (key == "seed") merged.seed = static_cast<std::uint64_t>(value);
+        else if (key == "groups") merged.groups = static_cast<int>(value);
+        else if (key == "eval_paths") merged.eval_paths = static_cast<int>(value);
+        else if (key == "eval_every") merged.eval_every = static_cast<long>(value);
+        else if (key == "checkpoint_every") merged.checkpoint_every = static_cast<long>(value);
+        else if (key == "time_limit") merged.time_limit = value;
+        else
+          throw mfg::InputError("config file '" + train_config + "': unknown key 'settings." + key +
+                                "' (valid: paths, learning_rate, seed, groups, eval_paths, eval_every, "
+                                "checkpoint_every, time_limit)");
+      }
+    }
+    mfg::io::applySetItems(train_set, merged.parameters);
+    mfg::cli::train(merged, MPI_COMM_WORLD);
   } else if (c->parsed()) {
     mfg::io::applySetItems(cert_set, cert.parameters);
     mfg::cli::certify(cert, MPI_COMM_WORLD);

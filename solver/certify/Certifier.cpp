@@ -1,8 +1,10 @@
 #include "solver/certify/Certifier.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <optional>
+#include <sstream>
 
 #include "parallel/Collectives.hpp"
 #include "solver/engine/ExactEngine.hpp"
@@ -57,6 +59,20 @@ Certifier::Certifier(const Model& model, MPI_Comm world, CertifyOptions options)
   exact_ = model_tree_ && options_.tree != TreeMode::Sampled;
   if (options_.tree == TreeMode::Exact && !exact_)
     throw InputError("--tree exact: the scenario tree cannot be enumerated (" + why_not + "); use --tree sampled");
+  if (!exact_) {
+    const int N = options_.paths;
+    // Nodes of one sampled subtree: B^min(t, D) at level t.
+    double per_root = 0.0;
+    for (int t = 0; t <= model_.numSteps(); ++t) per_root += std::pow(options_.branching, std::min(t, options_.branch_depth));
+    if (per_root * N > static_cast<double>(options_.max_nodes))
+    {
+      std::ostringstream msg;
+      msg.precision(3);
+      msg << "the sampled tree would have " << per_root * N << " nodes (more than " << options_.max_nodes
+          << "); lower --branching, --branch-depth or --paths";
+      throw InputError(msg.str());
+    }
+  }
 }
 
 Bound Certifier::run(const std::vector<ScenarioTree>& units, const std::vector<double>& weights,

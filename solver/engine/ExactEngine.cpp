@@ -75,8 +75,16 @@ MeanFieldFlow ExactEngine::forward(const Policy& pi, const MeanFieldFlow& env, c
   return propagate(pi, &env, &env_policy);
 }
 
-MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy) {
-  checkPolicy(pi);
+MeanFieldFlow ExactEngine::forward(const PolicyRule& rule, Policy& decided) {
+  decided.pi.assign(static_cast<std::size_t>(policySlices()), {});
+  return propagate(decided, nullptr, nullptr, &rule, &decided);
+}
+
+MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy,
+                                     const PolicyRule* rule, Policy* decided) {
+  if (!rule) checkPolicy(pi);
+  const std::vector<double> uniform(static_cast<std::size_t>(layout_.localRows()),
+                                    1.0 / static_cast<double>(layout_.actions()));
   const auto A = layout_.actions();
   MeanFieldFlow flow;
   flow.mu.resize(tree_.size());
@@ -84,6 +92,12 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
   std::vector<double> x(static_cast<std::size_t>(layout_.localRows())), next;
   for (int n = 0; n < tree_.decisionNodes(); ++n) {
     const auto& node = tree_.node(n);
+    if (rule) {
+      // The view for the decision reads μ_t and z_t only; L_t is not known before π_t is.
+      auto& slice = decided->pi[n];
+      (*rule)(n, context_.at(node.level, flow.mu[n], nullptr, uniform, node.z, nullptr), slice);
+      if (slice.size() != uniform.size()) throw std::logic_error("a policy rule filled the wrong number of rows");
+    }
     if (!kernel_.isStatic() || !kernel_.isFilled())
       kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
                            : context_.at(node.level, flow.mu[n], nullptr, pi.pi[n], node.z, nullptr));

@@ -60,25 +60,36 @@ ScenarioTree ScenarioTree::enumerate(const NoiseProcess& noise, int steps, std::
 }
 
 
-ScenarioTree ScenarioTree::sampledPaths(const NoiseProcess& noise, int steps, int paths, std::uint64_t seed) {
-  ScenarioTree tree;
-  tree.steps_ = steps;
+std::vector<std::vector<std::vector<double>>> ScenarioTree::sampleHistories(const NoiseProcess& noise, int steps,
+                                                                             int paths, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  std::vector<std::vector<std::vector<double>>> histories(paths);
-  for (int j = 0; j < paths; ++j) {
-    histories[j].push_back(noise.sampleInitial(rng));
-    for (int t = 0; t < steps; ++t) histories[j].push_back(noise.sampleNext(histories[j], rng));
+  std::vector<std::vector<std::vector<double>>> histories(static_cast<std::size_t>(paths));
+  for (auto& h : histories) {
+    h.push_back(noise.sampleInitial(rng));
+    for (int t = 0; t < steps; ++t) h.push_back(noise.sampleNext(h, rng));
   }
+  return histories;
+}
+
+ScenarioTree ScenarioTree::sampledPaths(const NoiseProcess& noise, int steps, int paths, std::uint64_t seed) {
+  return fromHistories(sampleHistories(noise, steps, paths, seed), 1.0 / paths);
+}
+
+ScenarioTree ScenarioTree::fromHistories(const std::vector<std::vector<std::vector<double>>>& histories,
+                                         double root_prob) {
+  ScenarioTree tree;
+  const int paths = static_cast<int>(histories.size());
+  tree.steps_ = paths ? static_cast<int>(histories[0].size()) - 1 : 0;
   // Level-major numbering: node of path j at level t is t * paths + j.
-  for (int t = 0; t <= steps; ++t)
+  for (int t = 0; t <= tree.steps_; ++t)
     for (int j = 0; j < paths; ++j) {
       Node n;
       n.level = t;
       n.parent = t == 0 ? -1 : (t - 1) * paths + j;
       n.z = histories[j][t];
-      n.cond_prob = t == 0 ? 1.0 / paths : 1.0;
-      n.prob = 1.0 / paths;
-      if (t < steps) n.children = {(t + 1) * paths + j};
+      n.cond_prob = t == 0 ? root_prob : 1.0;
+      n.prob = root_prob;
+      if (t < tree.steps_) n.children = {(t + 1) * paths + j};
       tree.nodes_.push_back(std::move(n));
       if (t == 0) tree.roots_.push_back(j);
     }

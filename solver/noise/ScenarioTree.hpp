@@ -31,6 +31,12 @@ class ScenarioTree {
   /// `paths` histories sampled from the process, each its own root of probability 1/paths
   /// (a forest of chains: the clairvoyant view of sampled noise paths).
   static ScenarioTree sampledPaths(const NoiseProcess& noise, int steps, int paths, std::uint64_t seed);
+  /// The histories z_0..z_steps that sampledPaths draws (path j is the j-th draw).
+  static std::vector<std::vector<std::vector<double>>> sampleHistories(const NoiseProcess& noise, int steps,
+                                                                        int paths, std::uint64_t seed);
+  /// A forest of chains, one per history, each root of probability `root_prob`; node of path j at
+  /// level t is t·paths + j.
+  static ScenarioTree fromHistories(const std::vector<std::vector<std::vector<double>>>& histories, double root_prob);
   /// `roots` independent sampled subtrees: every node above level `depth` gets `branching`
   /// sampled children (each of conditional probability 1/branching), deeper nodes one. Roots have
   /// probability 1/roots. With depth 0 this is sampledPaths.

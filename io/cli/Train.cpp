@@ -1,0 +1,223 @@
+// `mfg train`: SPG / RSPG (solver/learn) with periodic evaluation, checkpoints, resume and a wall
+// budget. Writes OUT/checkpoint.pt (every K iterations and at the end), OUT/result.h5 and
+// OUT/summary.json.
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "io/Hdf5.hpp"
+#include "io/Logger.hpp"
+#include "io/ResultFile.hpp"
+#include "io/cli/CommandUtil.hpp"
+#include "io/cli/Commands.hpp"
+#include "parallel/Collectives.hpp"
+#include "solver/learn/PolicyGradient.hpp"
+#include "solver/models/InputError.hpp"
+#include "solver/models/Registry.hpp"
+
+namespace mfg::cli {
+
+namespace {
+
+struct History {
+  std::vector<double> iteration, wall_seconds, exploitability, ci_low, ci_high, non_anticipative, objective;
+
+  std::map<std::string, torch::Tensor> tensors() const {
+    std::map<std::string, torch::Tensor> m;
+    for (const auto& [name, v] : fields()) m[name] = torch::tensor(*v, torch::kFloat64);
+    return m;
+  }
+  void from(const std::map<std::string, torch::Tensor>& m) {
+    for (const auto& [name, v] : fields()) {
+      const auto t = m.at(name).to(torch::kFloat64).contiguous();
+      const_cast<std::vector<double>*>(v)->assign(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
+    }
+  }
+  std::vector<std::pair<std::string, const std::vector<double>*>> fields() const {
+    return {{"iteration", &iteration},       {"wall_seconds", &wall_seconds}, {"exploitability", &exploitability},
+            {"ci_low", &ci_low},             {"ci_high", &ci_high},           {"non_anticipative", &non_anticipative},
+            {"objective", &objective}};
+  }
+};
+
+void writeTrainResult(const std::string& path, const Model& model, const TrainConfig& config, const History& h) {
+  const std::string tmp = path + ".partial";
+  {
+    io::Hid file = io::openParallel(tmp, MPI_COMM_SELF, true);
+    if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
+    io::Hid group(io::checked(H5Gcreate2(file, "/history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+                  H5Gclose);
+    io::writeSerial(file, "/history/iteration", h.iteration);
+    io::writeSerial(file, "/history/wall_seconds", h.wall_seconds);
+    io::writeSerial(file, "/history/exploitability", h.exploitability);
+    io::writeSerial(file, "/history/exploitability_ci95_low", h.ci_low);
+    io::writeSerial(file, "/history/exploitability_ci95_high", h.ci_high);
+    io::writeSerial(file, "/history/objective", h.objective);
+    if (!h.non_anticipative.empty() && !std::isnan(h.non_anticipative.back()))
+      io::writeSerial(file, "/history/non_anticipative", h.non_anticipative);
+    io::writeAttribute(file, "model", model.name());
+    io::writeAttribute(file, "algorithm", config.algorithm);
+    io::writeAttribute(file, "checkpoint", std::string("checkpoint.pt"));
+    io::Hid params(io::checked(H5Gcreate2(file, "/parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+                   H5Gclose);
+    for (const auto& [key, value] : model.parameters().values()) io::writeAttribute(params, key, value);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+/// Threads per rank for LibTorch and the BLAS it calls: MFG_THREADS, else SLURM_CPUS_PER_TASK,
+/// else 1 (MPI ranks already fill the cores; more threads per rank would oversubscribe them).
+int threadsPerRank() {
+  for (const char* name : {"MFG_THREADS", "SLURM_CPUS_PER_TASK"})
+    if (const char* v = std::getenv(name)) {
+      const int n = std::atoi(v);
+      if (n >= 1) return n;
+    }
+  return 1;
+}
+
+void setThreads(int n) {
+  torch::set_num_threads(n);
+  // OpenBLAS (Debian's libblas.so.3 alternative) keeps its own pool; it is found at run time
+  // because the reference BLAS, which has no pool, may be the one installed.
+  using SetThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
+}
+
+}  // namespace
+
+void train(const TrainConfig& config, MPI_Comm comm) {
+  io::Logger log(comm);
+  const auto model = makeModel(config.model, config.parameters);
+  if (config.algorithm != "spg" && config.algorithm != "rspg")
+    throw InputError("algorithm = '" + config.algorithm + "' is invalid for train (valid: spg, rspg)");
+  if (config.iterations < 0 || config.iterations > io::kMaxIterations)
+    throw InputError("iterations = " + std::to_string(config.iterations) + " is out of range [0, " +
+                     std::to_string(io::kMaxIterations) + "]");
+  if (config.eval_every < 1) throw InputError("eval-every = " + std::to_string(config.eval_every) + " must be >= 1");
+  if (config.checkpoint_every < 1)
+    throw InputError("checkpoint-every = " + std::to_string(config.checkpoint_every) + " must be >= 1");
+  if (config.state_encoding != "index" && config.state_encoding != "value")
+    throw InputError("state-encoding = '" + config.state_encoding + "' is invalid (valid: index, value)");
+  int world_size = 1, world_rank = 0;
+  MPI_Comm_size(comm, &world_size);
+  MPI_Comm_rank(comm, &world_rank);
+  if (config.groups < 0 || config.groups > world_size)
+    throw InputError("groups = " + std::to_string(config.groups) + " is invalid (valid: 0 for automatic, or 1.." +
+                     std::to_string(world_size) + ")");
+
+  setThreads(threadsPerRank());
+  TrainSettings settings;
+  settings.recurrent = config.algorithm == "rspg";
+  settings.paths = config.paths;
+  settings.learning_rate = config.learning_rate;
+  settings.iterations = config.iterations;
+  settings.seed = config.seed;
+  settings.groups = config.groups;
+  settings.eval_paths = config.eval_paths;
+  settings.state_as_index = config.state_encoding == "index";
+  PolicyGradientTrainer trainer(*model, comm, settings);
+  trainer.setup();
+  makeDirectory(config.out, comm);
+  const auto dir = std::filesystem::path(config.out);
+  const std::string checkpoint = (dir / "checkpoint.pt").string();
+
+  History history;
+  double trained_seconds = 0.0;
+  if (config.resume && std::filesystem::exists(checkpoint)) {
+    auto extra = history.tensors();
+    extra["trained_seconds"] = torch::zeros({1}, torch::kFloat64);
+    trainer.load(checkpoint, &extra);
+    history.from(extra);
+    trained_seconds = extra["trained_seconds"].item<double>();
+    log.info("mfg train: resumed from {} at iteration {}", checkpoint, trainer.iteration());
+  }
+  const auto save = [&] {
+    auto extra = history.tensors();
+    extra["trained_seconds"] = torch::tensor(std::vector<double>{trained_seconds}, torch::kFloat64);
+    trainer.save(checkpoint, extra);
+  };
+  const auto record = [&](double objective) {
+    const auto ev = trainer.evaluate();
+    history.iteration.push_back(static_cast<double>(trainer.iteration()));
+    history.wall_seconds.push_back(trained_seconds);
+    history.exploitability.push_back(ev.clairvoyant);
+    history.ci_low.push_back(ev.ci_low);
+    history.ci_high.push_back(ev.ci_high);
+    history.non_anticipative.push_back(ev.has_exact ? ev.non_anticipative : std::nan(""));
+    history.objective.push_back(objective);
+    if (ev.has_exact)
+      log.info("{:>8}  {:>14.6g}  [{:.6g}, {:.6g}]  {:>14.6g}  {:>10.2f}", trainer.iteration(), ev.clairvoyant,
+               ev.ci_low, ev.ci_high, ev.non_anticipative, trained_seconds);
+    else
+      log.info("{:>8}  {:>14.6g}  [{:.6g}, {:.6g}]  {:>14}  {:>10.2f}", trainer.iteration(), ev.clairvoyant, ev.ci_low,
+               ev.ci_high, "-", trained_seconds);
+  };
+
+  log.info("mfg train: model {} ({} states x {} actions, {} steps), {} with {} paths, {} iterations, {} rank(s) x {} "
+           "thread(s)",
+           model->name(), model->numStates(), model->numActions(), model->numSteps(), config.algorithm, config.paths,
+           config.iterations, world_size, threadsPerRank());
+  log.info("{:>8}  {:>14}  {:>20}  {:>14}  {:>10}", "iter", "clairvoyant", "95% CI", "exact (tree)", "train [s]");
+  if (history.iteration.empty()) record(std::nan(""));
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  bool stopped = false;
+  while (trainer.iteration() < config.iterations) {
+    // Every rank takes rank 0's decision, so all stop at the same iteration boundary.
+    const double over = config.time_limit > 0 && elapsed() >= config.time_limit ? 1.0 : 0.0;
+    if (parallel::broadcast(comm, over) > 0.0) {
+      stopped = true;
+      log.info("time limit of {} s reached at iteration {}; writing the checkpoint and results", config.time_limit,
+               trainer.iteration());
+      break;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const double objective = trainer.iterate();
+    trained_seconds += parallel::broadcast(
+        comm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    const long k = trainer.iteration();
+    if (k % config.eval_every == 0 || k == config.iterations) record(objective);
+    if (k % config.checkpoint_every == 0) save();
+  }
+  if (history.iteration.empty() || history.iteration.back() != static_cast<double>(trainer.iteration()))
+    record(std::nan(""));
+  save();
+
+  std::optional<std::string> error;
+  if (world_rank == 0) {
+    try {
+      writeTrainResult((dir / "result.h5").string(), *model, config, history);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (auto e = parallel::firstError(comm, error)) throw std::runtime_error(*e);
+  nlohmann::json summary = {
+      {"model", model->name()},
+      {"parameters", parametersJson(*model)},
+      {"algorithm", config.algorithm},
+      {"iterations", trainer.iteration()},
+      {"requested_iterations", config.iterations},
+      {"stopped_by_time_limit", stopped},
+      {"paths", config.paths},
+      {"learning_rate", config.learning_rate},
+      {"seed", config.seed},
+      {"exploitability", history.exploitability.back()},
+      {"exploitability_ci95", {history.ci_low.back(), history.ci_high.back()}},
+      {"wall_seconds", trained_seconds},
+      {"ranks", world_size},
+      {"result", "result.h5"},
+      {"checkpoint", "checkpoint.pt"},
+  };
+  if (!std::isnan(history.non_anticipative.back())) summary["non_anticipative_exploitability"] = history.non_anticipative.back();
+  io::writeTextAtomically((dir / "summary.json").string(), summary.dump(2) + "\n", comm);
+  log.info("final clairvoyant exploitability {:.6g} after {} iterations ({:.2f} s of training); wrote {}",
+           history.exploitability.back(), trainer.iteration(), trained_seconds, dir.string());
+}
+
+}  // namespace mfg::cli

@@ -1,0 +1,281 @@
+#include "solver/learn/PolicyGradient.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "parallel/Collectives.hpp"
+#include "solver/models/InputError.hpp"
+
+namespace mfg {
+
+namespace {
+
+/// SplitMix64: decorrelated seeds for (run seed, iteration) pairs.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+MPI_Datatype mpiType(const torch::Tensor& t) { return t.scalar_type() == torch::kFloat64 ? MPI_DOUBLE : MPI_FLOAT; }
+
+torch::Tensor rowsTensor(const std::vector<std::vector<double>>& slices, const std::vector<int>& ids,
+                         std::vector<std::int64_t> shape) {
+  auto out = torch::empty(shape, torch::kFloat64);
+  double* dst = out.data_ptr<double>();
+  for (int id : ids) dst = std::copy(slices[id].begin(), slices[id].end(), dst);
+  return out;
+}
+
+}  // namespace
+
+PolicyGradientTrainer::PolicyGradientTrainer(const Model& model, MPI_Comm world, TrainSettings settings)
+    : model_(model), world_(world), settings_(settings) {
+  if (settings_.paths < 1) throw InputError("paths = " + std::to_string(settings_.paths) + " is invalid (valid: >= 1)");
+  if (!(settings_.learning_rate > 0.0) || settings_.learning_rate > 10.0)
+    throw InputError("learning_rate = " + std::to_string(settings_.learning_rate) + " is invalid (valid: (0, 10])");
+  if (settings_.iterations < 0) throw InputError("iterations must be >= 0");
+  if (settings_.eval_paths == 0) settings_.eval_paths = settings_.paths;
+  if (settings_.beta_head < 0) settings_.beta_head = model.name() == "macro" ? 1 : 0;
+  // The observation's length, from the view at t = 0 of the first initial noise outcome.
+  std::vector<double> z0;
+  if (model.noise()) {
+    std::mt19937_64 rng(0);
+    z0 = model.noise()->sampleInitial(rng);
+  }
+  const auto mu0 = model.initialDistribution(z0);
+  MeanFieldView view;
+  view.mu = mu0;
+  view.z = z0;
+  std::vector<double> stats;
+  model.aggregate(view, stats);
+  view.stats = stats;
+  observation_size_ = static_cast<int>(observe(view, 0).size());
+}
+
+PolicyGradientTrainer::~PolicyGradientTrainer() = default;
+
+std::vector<double> PolicyGradientTrainer::observe(const MeanFieldView& view, int t) const {
+  auto o = model_.observation(view);
+  // A model without a shared observation still needs a time-dependent policy: o_t = t / T.
+  if (o.empty()) o.push_back(static_cast<double>(t) / static_cast<double>(model_.numSteps()));
+  return o;
+}
+
+void PolicyGradientTrainer::setup() {
+  torch::manual_seed(settings_.seed);
+  NetworkConfig config;
+  config.recurrent = settings_.recurrent;
+  config.state_as_index = settings_.state_as_index;
+  config.beta_head = settings_.beta_head == 1;
+  net_ = PolicyNetwork(model_, observation_size_, config);
+  net_->to(dtype());
+  // θ from rank 0, so that every rank starts from the same network whatever its RNG did.
+  auto flat = flatParameters(*net_).contiguous();
+  MPI_Bcast(flat.data_ptr(), static_cast<int>(flat.numel()), mpiType(flat), 0, world_);
+  setFlatParameters(*net_, flat);
+  adam_ = std::make_unique<torch::optim::Adam>(
+      net_->parameters(), torch::optim::AdamOptions(settings_.learning_rate).eps(1e-8));
+  iteration_ = 0;
+}
+
+double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
+                                  std::vector<double>* path_gaps) {
+  const int N = static_cast<int>(histories.size());
+  parallel::RankGroups groups(world_, settings_.groups, N);
+  const auto [first, last] = groups.share();
+  const int P = last - first;
+  std::vector<double> mine_J, mine_gap;
+  if (P > 0) {
+    const std::vector<std::vector<std::vector<double>>> share(histories.begin() + first, histories.begin() + last);
+    ExactEngine engine(model_, groups.group(), ScenarioTree::fromHistories(share, 1.0 / N));
+    const auto& layout = engine.layout();
+    const auto n = layout.localStates(), A = layout.actions();
+    const int T = model_.numSteps();
+
+    std::vector<std::vector<std::vector<double>>> obs(static_cast<std::size_t>(P));
+    std::vector<torch::Tensor> hidden(static_cast<std::size_t>(P));
+    torch::Tensor state_emb;
+    {
+      torch::NoGradGuard no_grad;
+      state_emb = net_->states(layout.begin(), layout.end());
+      for (auto& h : hidden) h = net_->initialHidden();
+    }
+    const ExactEngine::PolicyRule rule = [&](int node, const MeanFieldView& view, std::vector<double>& pi) {
+      torch::NoGradGuard no_grad;
+      const int j = node % P, t = node / P;
+      obs[j].push_back(observe(view, t));
+      const auto e = net_->observationStep(torch::tensor(obs[j].back(), torch::kFloat64), hidden[j]);
+      const auto probs = net_->probabilities(state_emb, e.unsqueeze(0)).to(torch::kFloat64).contiguous();
+      const double* p = probs.data_ptr<double>();
+      pi.assign(p, p + n * A);
+    };
+    Policy pi;
+    const MeanFieldFlow flow = engine.forward(rule, pi);
+
+    Values mine, best;
+    std::vector<BackupRequest> requests{{Backup::Evaluate, &pi, 1.0, &mine, differentiate}};
+    if (path_gaps) requests.push_back({Backup::BestResponse, nullptr, 1.0, &best, false});
+    engine.backward(flow, pi, requests);
+    for (int j = 0; j < P; ++j) {
+      mine_J.push_back(engine.weightByInitial(j, mine.V[j]));
+      if (path_gaps) {
+        std::vector<double> gap(mine.V[j].size());
+        for (std::size_t s = 0; s < gap.size(); ++s) gap[s] = best.V[j][s] - mine.V[j][s];
+        mine_gap.push_back(engine.weightByInitial(j, gap));
+      }
+    }
+
+    if (differentiate) {
+      auto discount = torch::empty({T}, torch::kFloat64);
+      for (int t = 0; t < T; ++t) discount[t] = std::pow(model_.discount(), t);
+      for (int j = 0; j < P; ++j) {
+        std::vector<int> ids(static_cast<std::size_t>(T));
+        for (int t = 0; t < T; ++t) ids[t] = t * P + j;
+        std::vector<double> flat_obs;
+        for (const auto& o : obs[j]) flat_obs.insert(flat_obs.end(), o.begin(), o.end());
+        const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, observation_size_});
+        // Each path's graph is freed by its backward pass, so the state embedding is rebuilt.
+        const auto probs = net_->probabilities(net_->states(layout.begin(), layout.end()), net_->observations(sequence));
+        const auto mu = rowsTensor(flow.mu, ids, {T, n}).to(probs.dtype());
+        const auto Q = rowsTensor(mine.Q, ids, {T, n, A}).to(probs.dtype());
+        const auto weight = (discount.to(probs.dtype()).view({T, 1, 1}) * mu.unsqueeze(-1) * Q);
+        const auto loss = -(weight * probs).sum() / static_cast<double>(N);
+        loss.backward();
+      }
+    }
+  }
+  const auto all_J = groups.allUnits(mine_J);
+  if (path_gaps) *path_gaps = groups.allUnits(mine_gap);
+  double total = 0.0;
+  for (double v : all_J) total += v;
+  return total / N;
+}
+
+namespace {
+
+std::vector<std::vector<std::vector<double>>> histories(const Model& model, int paths, std::uint64_t seed) {
+  if (!model.noise()) {
+    // Without noise every path is the same chain: one suffices.
+    return {std::vector<std::vector<double>>(static_cast<std::size_t>(model.numSteps()) + 1)};
+  }
+  return ScenarioTree::sampleHistories(*model.noise(), model.numSteps(), paths, seed);
+}
+
+}  // namespace
+
+torch::Tensor PolicyGradientTrainer::gradient(std::uint64_t path_seed, double* objective) {
+  for (auto& p : net_->parameters())
+    if (p.grad().defined()) p.mutable_grad().zero_();
+  const double J = run(histories(model_, settings_.paths, path_seed), true);
+  if (objective) *objective = J;
+  auto flat = flatGradients(*net_).contiguous();
+  // The one allreduce per step: every rank adds the share of its states and paths.
+  MPI_Allreduce(MPI_IN_PLACE, flat.data_ptr(), static_cast<int>(flat.numel()), mpiType(flat), MPI_SUM, world_);
+  return flat;
+}
+
+double PolicyGradientTrainer::objective(std::uint64_t path_seed) {
+  return run(histories(model_, settings_.paths, path_seed), false);
+}
+
+double PolicyGradientTrainer::iterate() {
+  const double K = static_cast<double>(std::max(1L, settings_.iterations - 1));
+  const double progress = std::min(1.0, static_cast<double>(iteration_) / K);
+  const double lr = settings_.learning_rate * (1.0 - (1.0 - settings_.final_lr_fraction) * progress);
+  for (auto& group : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+
+  double J = 0.0;
+  auto grad = gradient(mix(settings_.seed ^ mix(static_cast<std::uint64_t>(iteration_))), &J);
+  if (!torch::isfinite(grad).all().item<bool>())
+    throw std::runtime_error("the policy gradient is not finite at iteration " + std::to_string(iteration_));
+  const double norm = grad.norm().item<double>();
+  if (norm > settings_.clip_norm) grad.mul_(settings_.clip_norm / norm);
+  setFlatGradients(*net_, grad);
+  adam_->step();
+  ++iteration_;
+  return J;
+}
+
+TrainEvaluation PolicyGradientTrainer::evaluate(std::size_t max_nodes) {
+  TrainEvaluation ev;
+  std::vector<double> gaps;
+  torch::NoGradGuard no_grad;
+  run(histories(model_, settings_.eval_paths, mix(settings_.seed + 0xE7A1ULL)), false, &gaps);
+  const double n = static_cast<double>(gaps.size());
+  for (double g : gaps) ev.clairvoyant += g / n;
+  double var = 0.0;
+  for (double g : gaps) var += (g - ev.clairvoyant) * (g - ev.clairvoyant);
+  const double half = n > 1 ? 1.96 * std::sqrt(var / (n - 1) / n) : 0.0;
+  ev.ci_low = ev.clairvoyant - half;
+  ev.ci_high = ev.clairvoyant + half;
+
+  // Exact non-anticipative exploitability on the enumerated tree, when it is small enough.
+  const NoiseProcess* noise = model_.noise();
+  if (noise && noise->finite()) {
+    ScenarioTree tree;
+    try {
+      tree = ScenarioTree::enumerate(*noise, model_.numSteps(), max_nodes);
+    } catch (const InputError&) {
+      return ev;
+    }
+    ExactEngine engine(model_, world_, std::move(tree));
+    const auto& layout = engine.layout();
+    const auto state_emb = net_->states(layout.begin(), layout.end());
+    std::vector<torch::Tensor> hidden(engine.tree().size());
+    const ExactEngine::PolicyRule rule = [&](int node, const MeanFieldView& view, std::vector<double>& pi) {
+      const auto& nd = engine.tree().node(node);
+      hidden[node] = nd.parent < 0 ? net_->initialHidden() : hidden[nd.parent];
+      const auto e = net_->observationStep(torch::tensor(observe(view, nd.level), torch::kFloat64), hidden[node]);
+      const auto probs = net_->probabilities(state_emb, e.unsqueeze(0)).to(torch::kFloat64).contiguous();
+      pi.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+    };
+    Policy pi;
+    engine.forward(rule, pi);
+    ev.non_anticipative = engine.exploitabilityAtRoots(pi).exploitability;
+    ev.has_exact = true;
+  }
+  return ev;
+}
+
+void PolicyGradientTrainer::save(const std::string& path, const std::map<std::string, torch::Tensor>& extra) const {
+  int rank = 0;
+  MPI_Comm_rank(world_, &rank);
+  if (rank == 0) {
+    torch::serialize::OutputArchive archive;
+    net_->save(archive);
+    torch::serialize::OutputArchive optimiser;
+    adam_->save(optimiser);
+    archive.write("optimiser", optimiser);
+    archive.write("iteration", torch::tensor(static_cast<std::int64_t>(iteration_)));
+    for (const auto& [name, value] : extra) archive.write("extra/" + name, value);
+    const std::string tmp = path + ".partial";
+    archive.save_to(tmp);
+    std::filesystem::rename(tmp, path);
+  }
+  MPI_Barrier(world_);
+}
+
+void PolicyGradientTrainer::load(const std::string& path, std::map<std::string, torch::Tensor>* extra) {
+  // Any mismatch (another model, algorithm or network shape) is a bad input, not a crash.
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    net_->load(archive);
+    torch::serialize::InputArchive optimiser;
+    archive.read("optimiser", optimiser);
+    adam_->load(optimiser);
+    torch::Tensor it;
+    archive.read("iteration", it);
+    iteration_ = it.item<std::int64_t>();
+    if (extra)
+      for (auto& [name, value] : *extra) archive.read("extra/" + name, value);
+  } catch (const c10::Error& e) {
+    throw InputError("checkpoint '" + path + "' cannot be used for this run (" + e.what_without_backtrace() +
+                     "); it may belong to another model, algorithm or network");
+  }
+}
+
+}  // namespace mfg

@@ -1,0 +1,96 @@
+#pragma once
+// Structural policy gradient (SPG) and its recurrent version (RSPG), methods.md §4.
+//
+// Each iteration samples N noise paths (from the seed and the iteration number, so a resumed run
+// draws the same paths). The paths are split across rank groups and, inside a group, the states
+// across ranks. For its paths a group rolls the mean field forward under π_θ evaluated on every
+// state (ExactEngine::forward with a policy rule: o_t is known once μ_t is), runs the exact
+// evaluation backward pass, and differentiates the surrogate
+//     L(θ) = −(1/N) Σ_j Σ_t γ^t Σ_s μ_{t,j}(s) Σ_a π_θ(a | s, o^j_{0:t}) Q_{t,j}(s, a)
+// (μ and Q detached) on its own states. One MPI_Allreduce sums the flattened gradient; every rank
+// then clips it to global norm 1, and takes the same Adam step with a learning rate decaying
+// linearly to 0.1× over the run, so θ stays bitwise identical on all ranks.
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parallel/RankGroups.hpp"
+#include "solver/engine/ExactEngine.hpp"
+#include "solver/learn/PolicyNetwork.hpp"
+
+namespace mfg {
+
+struct TrainSettings {
+  bool recurrent = false;          ///< rspg
+  int paths = 8;                   ///< N per iteration
+  double learning_rate = 1e-3;
+  double final_lr_fraction = 0.1;  ///< the rate decays linearly to this fraction at the last iteration
+  double clip_norm = 1.0;
+  long iterations = 100;
+  std::uint64_t seed = 0;
+  int groups = 0;                  ///< rank groups (0: automatic)
+  int eval_paths = 0;              ///< paths of the clairvoyant evaluation (0: `paths`)
+  bool state_as_index = true;
+  int beta_head = -1;              ///< −1: on for macro's ordered consumption grid
+  bool float64 = false;            ///< network in double precision (tests)
+};
+
+struct TrainEvaluation {
+  double clairvoyant = 0.0, ci_low = 0.0, ci_high = 0.0;
+  bool has_exact = false;
+  double non_anticipative = 0.0;  ///< exact on the enumerated tree, when it fits
+};
+
+class PolicyGradientTrainer {
+ public:
+  PolicyGradientTrainer(const Model& model, MPI_Comm world, TrainSettings settings);
+  ~PolicyGradientTrainer();
+
+  /// Initialises θ from the seed on rank 0 and broadcasts it; creates the optimiser.
+  void setup();
+  /// One gradient step on fresh paths; returns J = (1/N) Σ_j Σ_s μ_0(s) V^π_{0,j}(s).
+  double iterate();
+  /// Clairvoyant exploitability on a fixed set of evaluation paths, and the exact
+  /// non-anticipative one on the enumerated tree when the model's tree has at most `max_nodes`.
+  TrainEvaluation evaluate(std::size_t max_nodes = 20000);
+
+  /// The surrogate's gradient (summed over ranks) at the current θ for the paths of `seed`, and
+  /// J for those paths; no optimiser step (for the finite-difference test).
+  torch::Tensor gradient(std::uint64_t path_seed, double* objective = nullptr);
+  /// J for the paths of `path_seed` at the current θ (no gradient).
+  double objective(std::uint64_t path_seed);
+
+  long iteration() const { return iteration_; }
+  PolicyNetwork& network() { return net_; }
+  const TrainSettings& settings() const { return settings_; }
+  int observationSize() const { return observation_size_; }
+
+  /// Checkpoint: θ, Adam state, iteration and the caller's `extra` tensors (e.g. the history),
+  /// written by rank 0 to a temporary file and renamed, so a checkpoint is never half-written.
+  void save(const std::string& path, const std::map<std::string, torch::Tensor>& extra = {}) const;
+  /// Restores a checkpoint on every rank; `extra` names the tensors to read back.
+  void load(const std::string& path, std::map<std::string, torch::Tensor>* extra = nullptr);
+
+ private:
+  struct Rollout;
+  /// Forward rollout and evaluation on this group's share of `histories`, optionally with the
+  /// surrogate's backward pass; returns this group's Σ_j J_j (on every rank of the group).
+  double run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
+             std::vector<double>* path_gaps = nullptr);
+  std::vector<double> observe(const MeanFieldView& view, int t) const;
+  torch::Dtype dtype() const { return settings_.float64 ? torch::kFloat64 : torch::kFloat32; }
+
+  const Model& model_;
+  MPI_Comm world_;
+  TrainSettings settings_;
+  int observation_size_ = 0;
+  PolicyNetwork net_{nullptr};
+  std::unique_ptr<torch::optim::Adam> adam_;
+  long iteration_ = 0;
+};
+
+}  // namespace mfg

@@ -1,0 +1,123 @@
+#include "solver/learn/PolicyNetwork.hpp"
+
+namespace mfg {
+
+namespace nn = torch::nn;
+
+PolicyNetworkImpl::PolicyNetworkImpl(const Model& model, int observation_size, NetworkConfig config)
+    : config_(config),
+      num_states_(model.numStates()),
+      num_actions_(model.numActions()),
+      state_shape_(model.stateShape()) {
+  const int Es = config_.state_embedding;
+  if (config_.state_as_index) {
+    state_table_ = register_module("state_table", nn::Embedding(num_states_, Es));
+  } else {
+    state_layer_ = register_module("state_layer", nn::Linear(static_cast<std::int64_t>(state_shape_.size()), Es));
+  }
+  int Eo = config_.observation_embedding;
+  if (config_.recurrent) {
+    gru_ = register_module("gru", nn::GRU(nn::GRUOptions(observation_size, config_.gru_hidden)));
+    Eo = config_.gru_hidden;
+    observation_layer_ = register_module("observation_layer", nn::Linear(config_.gru_hidden, Eo));
+  } else {
+    observation_layer_ = register_module("observation_layer", nn::Linear(observation_size, Eo));
+  }
+  first_state_ = register_module("first_state", nn::Linear(Es, config_.hidden));
+  first_observation_ = register_module("first_observation", nn::Linear(nn::LinearOptions(Eo, config_.hidden).bias(false)));
+  second_ = register_module("second", nn::Linear(config_.hidden, config_.hidden));
+  head_ = register_module("head", nn::Linear(config_.hidden, config_.beta_head ? 2 : num_actions_));
+  if (config_.beta_head) {
+    // Grid points of an ordered action in (0, 1): the bin midpoints (k + 1/2) / |A|.
+    auto grid = (torch::arange(num_actions_, torch::kFloat64) + 0.5) / static_cast<double>(num_actions_);
+    log_grid_ = grid.log();
+    log_one_minus_grid_ = (1.0 - grid).log();
+  }
+}
+
+torch::Tensor PolicyNetworkImpl::states(std::int64_t first, std::int64_t last) {
+  if (config_.state_as_index) return state_table_->forward(torch::arange(first, last, torch::kLong));
+  // Normalised coordinates of the flat index (row-major, last dimension fastest).
+  const auto n = last - first;
+  const auto dims = static_cast<std::int64_t>(state_shape_.size());
+  auto coords = torch::empty({n, dims}, torch::kFloat64);
+  auto acc = coords.accessor<double, 2>();
+  for (std::int64_t i = 0; i < n; ++i) {
+    std::int64_t rest = first + i;
+    for (std::int64_t d = dims - 1; d >= 0; --d) {
+      const auto size = state_shape_[static_cast<std::size_t>(d)];
+      acc[i][d] = size > 1 ? static_cast<double>(rest % size) / static_cast<double>(size - 1) : 0.0;
+      rest /= size;
+    }
+  }
+  return torch::relu(state_layer_->forward(coords.to(state_layer_->weight.dtype())));
+}
+
+torch::Tensor PolicyNetworkImpl::observations(const torch::Tensor& sequence) {
+  const auto x = sequence.to(observation_layer_->weight.dtype());
+  if (!config_.recurrent) return torch::relu(observation_layer_->forward(x));
+  // GRU input [T, batch 1, d] → output [T, 1, H].
+  auto out = std::get<0>(gru_->forward(x.unsqueeze(1), initialHidden()));
+  return torch::relu(observation_layer_->forward(out.squeeze(1)));
+}
+
+torch::Tensor PolicyNetworkImpl::initialHidden() const {
+  return torch::zeros({1, 1, config_.gru_hidden}, observation_layer_->weight.options());
+}
+
+torch::Tensor PolicyNetworkImpl::observationStep(const torch::Tensor& o, torch::Tensor& hidden) {
+  const auto x = o.to(observation_layer_->weight.dtype());
+  if (!config_.recurrent) return torch::relu(observation_layer_->forward(x.unsqueeze(0))).squeeze(0);
+  auto [out, h] = gru_->forward(x.view({1, 1, -1}), hidden);
+  hidden = h;
+  return torch::relu(observation_layer_->forward(out.view({1, -1}))).squeeze(0);
+}
+
+torch::Tensor PolicyNetworkImpl::probabilities(const torch::Tensor& state_embeddings,
+                                               const torch::Tensor& observation_embeddings) {
+  // h1[t, s] = relu(W_s e_s + b + W_o e_t): [T, n, H].
+  auto h = torch::relu(first_state_->forward(state_embeddings).unsqueeze(0) +
+                       first_observation_->forward(observation_embeddings).unsqueeze(1));
+  h = torch::relu(second_->forward(h));
+  auto out = head_->forward(h);
+  if (!config_.beta_head) return torch::softmax(out, -1);
+  const auto alpha = 1.0 + torch::softplus(out.select(-1, 0)).unsqueeze(-1);
+  const auto beta = 1.0 + torch::softplus(out.select(-1, 1)).unsqueeze(-1);
+  // log Beta(a_k; α, β) up to the normaliser, which the softmax removes.
+  const auto logits = (alpha - 1.0) * log_grid_.to(out.dtype()) + (beta - 1.0) * log_one_minus_grid_.to(out.dtype());
+  return torch::softmax(logits, -1);
+}
+
+torch::Tensor flatParameters(torch::nn::Module& module) {
+  std::vector<torch::Tensor> parts;
+  for (const auto& p : module.parameters()) parts.push_back(p.detach().reshape({-1}));
+  return torch::cat(parts);
+}
+
+torch::Tensor flatGradients(torch::nn::Module& module) {
+  std::vector<torch::Tensor> parts;
+  for (const auto& p : module.parameters())
+    parts.push_back(p.grad().defined() ? p.grad().reshape({-1}) : torch::zeros({p.numel()}, p.options()));
+  return torch::cat(parts);
+}
+
+void setFlatGradients(torch::nn::Module& module, const torch::Tensor& flat) {
+  std::int64_t offset = 0;
+  for (auto& p : module.parameters()) {
+    const auto n = p.numel();
+    p.mutable_grad() = flat.slice(0, offset, offset + n).view_as(p).clone();
+    offset += n;
+  }
+}
+
+void setFlatParameters(torch::nn::Module& module, const torch::Tensor& flat) {
+  torch::NoGradGuard guard;
+  std::int64_t offset = 0;
+  for (auto& p : module.parameters()) {
+    const auto n = p.numel();
+    p.copy_(flat.slice(0, offset, offset + n).view_as(p));
+    offset += n;
+  }
+}
+
+}  // namespace mfg

@@ -1,0 +1,65 @@
+#pragma once
+// The policy networks of methods.md §4, in LibTorch.
+//   state embedding (64): a learned table indexed by state, or an MLP layer on the state's
+//                         normalised coordinates;
+//   observation embedding: SPG, a dense layer (64) on the current shared observation o_t;
+//                          RSPG, a GRU(128) over o_0..o_t feeding a dense layer (128); the GRU
+//                          never sees the individual state, so one embedding per path and step
+//                          serves every state;
+//   trunk: [state ‖ observation] → Dense 128 → ReLU → Dense 128 → ReLU → |A| logits → softmax,
+//          or, for ordered action grids, α, β = 1 + softplus(·) and logits log Beta(a_k; α, β).
+// The first dense layer is split into a state part and an observation part, so that the
+// [steps × states] table of first-layer activations is one broadcast sum, not a concatenation.
+#include <torch/torch.h>
+
+#include "solver/models/Model.hpp"
+
+namespace mfg {
+
+struct NetworkConfig {
+  bool recurrent = false;       ///< RSPG (GRU over the observations) instead of SPG
+  bool state_as_index = true;   ///< learned embedding per state; else normalised coordinates
+  bool beta_head = false;       ///< Beta distribution on an ordered action grid
+  int state_embedding = 64;
+  int observation_embedding = 64;  ///< SPG; RSPG uses `gru_hidden` (128)
+  int hidden = 128;
+  int gru_hidden = 128;
+};
+
+class PolicyNetworkImpl : public torch::nn::Module {
+ public:
+  /// `observation_size`: length of o_t as the trainer builds it.
+  PolicyNetworkImpl(const Model& model, int observation_size, NetworkConfig config);
+
+  /// Embeddings of the states [first, last): [n, state_embedding].
+  torch::Tensor states(std::int64_t first, std::int64_t last);
+  /// Embeddings of a whole observation sequence [T, d] → [T, E_o] (RSPG runs the GRU over it).
+  torch::Tensor observations(const torch::Tensor& sequence);
+  /// One step of the observation embedding for o_t [d] → [E_o]; `hidden` ([1, 1, H], RSPG only)
+  /// carries the GRU state from o_{t-1} and is updated.
+  torch::Tensor observationStep(const torch::Tensor& o, torch::Tensor& hidden);
+  torch::Tensor initialHidden() const;
+  /// π[t, s, a] for every pair of observation embedding t ([T, E_o]) and state embedding s ([n, E_s]).
+  torch::Tensor probabilities(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
+
+  const NetworkConfig& config() const { return config_; }
+
+ private:
+  NetworkConfig config_;
+  std::int64_t num_states_, num_actions_;
+  std::vector<std::int64_t> state_shape_;
+  torch::nn::Embedding state_table_{nullptr};
+  torch::nn::Linear state_layer_{nullptr}, observation_layer_{nullptr};
+  torch::nn::GRU gru_{nullptr};
+  torch::nn::Linear first_state_{nullptr}, first_observation_{nullptr}, second_{nullptr}, head_{nullptr};
+  torch::Tensor log_grid_, log_one_minus_grid_;  ///< Beta head: log a_k and log(1 − a_k)
+};
+TORCH_MODULE(PolicyNetwork);
+
+/// All parameters flattened into one vector (for the gradient allreduce and θ comparisons).
+torch::Tensor flatParameters(torch::nn::Module& module);
+torch::Tensor flatGradients(torch::nn::Module& module);
+void setFlatGradients(torch::nn::Module& module, const torch::Tensor& flat);
+void setFlatParameters(torch::nn::Module& module, const torch::Tensor& flat);
+
+}  // namespace mfg
