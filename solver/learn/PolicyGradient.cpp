@@ -82,7 +82,7 @@ void PolicyGradientTrainer::setup() {
 }
 
 double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
-                                  std::vector<double>* path_gaps) {
+                                  std::vector<double>* path_gaps, const torch::Tensor* agent) {
   const int N = static_cast<int>(histories.size());
   parallel::RankGroups groups(world_, settings_.groups, N);
   const auto [first, last] = groups.share();
@@ -115,8 +115,28 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
     Policy pi;
     const MeanFieldFlow flow = engine.forward(rule, pi);
 
+    // A deviating agent: its own policy on the population's observations, with the population fixed.
+    Policy agent_pi;
+    if (agent) {
+      torch::NoGradGuard no_grad;
+      const auto theta = flatParameters(*net_);
+      setFlatParameters(*net_, *agent);
+      agent_pi.pi.resize(pi.pi.size());
+      const auto states = net_->states(layout.begin(), layout.end());
+      for (int j = 0; j < P; ++j) {
+        std::vector<double> flat_obs;
+        for (const auto& o : obs[j]) flat_obs.insert(flat_obs.end(), o.begin(), o.end());
+        const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, observation_size_});
+        const auto probs = net_->probabilities(states, net_->observations(sequence)).to(torch::kFloat64).contiguous();
+        for (int t = 0; t < T; ++t) {
+          const double* p = probs.data_ptr<double>() + static_cast<std::int64_t>(t) * n * A;
+          agent_pi.pi[static_cast<std::size_t>(t * P + j)].assign(p, p + n * A);
+        }
+      }
+      setFlatParameters(*net_, theta);
+    }
     Values mine, best;
-    std::vector<BackupRequest> requests{{Backup::Evaluate, &pi, 1.0, &mine, differentiate}};
+    std::vector<BackupRequest> requests{{Backup::Evaluate, agent ? &agent_pi : &pi, 1.0, &mine, differentiate}};
     if (path_gaps) requests.push_back({Backup::BestResponse, nullptr, 1.0, &best, false});
     engine.backward(flow, pi, requests);
     for (int j = 0; j < P; ++j) {
@@ -174,11 +194,15 @@ torch::Tensor PolicyGradientTrainer::gradient(std::uint64_t path_seed, double* o
   auto flat = flatGradients(*net_).contiguous();
   // The one allreduce per step: every rank adds the share of its states and paths.
   MPI_Allreduce(MPI_IN_PLACE, flat.data_ptr(), static_cast<int>(flat.numel()), mpiType(flat), MPI_SUM, world_);
-  return flat;
+  return flat.neg_();  // the surrogate is −J; report ∇J
 }
 
 double PolicyGradientTrainer::objective(std::uint64_t path_seed) {
   return run(histories(model_, settings_.paths, path_seed), false);
+}
+
+double PolicyGradientTrainer::agentObjective(std::uint64_t path_seed, const torch::Tensor& agent) {
+  return run(histories(model_, settings_.paths, path_seed), false, nullptr, &agent);
 }
 
 double PolicyGradientTrainer::iterate() {
@@ -193,7 +217,7 @@ double PolicyGradientTrainer::iterate() {
     throw std::runtime_error("the policy gradient is not finite at iteration " + std::to_string(iteration_));
   const double norm = grad.norm().item<double>();
   if (norm > settings_.clip_norm) grad.mul_(settings_.clip_norm / norm);
-  setFlatGradients(*net_, grad);
+  setFlatGradients(*net_, grad.neg());  // Adam minimises −J
   adam_->step();
   ++iteration_;
   return J;

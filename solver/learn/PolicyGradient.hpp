@@ -58,11 +58,15 @@ class PolicyGradientTrainer {
   /// non-anticipative one on the enumerated tree when the model's tree has at most `max_nodes`.
   TrainEvaluation evaluate(std::size_t max_nodes = 20000);
 
-  /// The surrogate's gradient (summed over ranks) at the current θ for the paths of `seed`, and
+  /// ∇J from the surrogate (summed over ranks) at the current θ for the paths of `seed`, and
   /// J for those paths; no optimiser step (for the finite-difference test).
   torch::Tensor gradient(std::uint64_t path_seed, double* objective = nullptr);
   /// J for the paths of `path_seed` at the current θ (no gradient).
   double objective(std::uint64_t path_seed);
+  /// J of one agent playing the network with parameters `agent` (flat) inside the population that
+  /// the current θ generates on the paths of `path_seed`: the function whose gradient in `agent`,
+  /// at agent = θ, the surrogate gives (the mean field does not move with the agent).
+  double agentObjective(std::uint64_t path_seed, const torch::Tensor& agent);
 
   long iteration() const { return iteration_; }
   PolicyNetwork& network() { return net_; }
@@ -80,7 +84,7 @@ class PolicyGradientTrainer {
   /// Forward rollout and evaluation on this group's share of `histories`, optionally with the
   /// surrogate's backward pass; returns this group's Σ_j J_j (on every rank of the group).
   double run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
-             std::vector<double>* path_gaps = nullptr);
+             std::vector<double>* path_gaps = nullptr, const torch::Tensor* agent = nullptr);
   std::vector<double> observe(const MeanFieldView& view, int t) const;
   torch::Dtype dtype() const { return settings_.float64 ? torch::kFloat64 : torch::kFloat32; }
 
