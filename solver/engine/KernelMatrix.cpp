@@ -36,7 +36,8 @@ KernelMatrix::KernelMatrix(const Model& model, const parallel::StateLayout& layo
     : model_(model),
       layout_(layout),
       static_(!model.kernelDependsOnTime() && !model.kernelDependsOnMeanField() && !model.kernelDependsOnNoise()),
-      dynamic_(model.dynamicSupport()) {
+      dynamic_(model.dynamicSupport()),
+      cacheable_(!model.kernelDependsOnMeanField() && !model.dynamicSupport() && !static_) {
   if (dynamic_) return;  // the pattern comes from the first assembled rows
   const auto A = layout.actions();
   const auto nrows = layout.localRows();
@@ -128,6 +129,16 @@ std::string KernelMatrix::rowName(int t, std::int64_t s, std::int64_t a) const {
 
 void KernelMatrix::assemble(const MeanFieldView& view) {
   if (static_ && filled_) return;
+  constexpr std::size_t kCacheBudget = std::size_t{256} << 20;  // bytes per rank
+  std::pair<int, std::vector<double>> key;
+  if (cacheable_) {
+    key = {model_.kernelDependsOnTime() ? view.t : -1, std::vector<double>(view.z.begin(), view.z.end())};
+    if (const auto it = cache_.find(key); it != cache_.end()) {
+      current_ = it->second;
+      return;
+    }
+  }
+  current_ = nullptr;
   const auto A = layout_.actions();
   const auto nrows = layout_.localRows();
   std::vector<Transition> row;
@@ -213,6 +224,16 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   MFG_PETSC_CALL(MatAssemblyBegin(P_, MAT_FINAL_ASSEMBLY));
   MFG_PETSC_CALL(MatAssemblyEnd(P_, MAT_FINAL_ASSEMBLY));
   filled_ = true;
+  // Every rank sees the same keys in the same order, so the budget decision agrees across ranks
+  // when it is made on the global size.
+  const std::size_t bytes = cols_.size() * (sizeof(PetscInt) + sizeof(PetscScalar));
+  if (cacheable_ && parallel::max(layout_.comm(), static_cast<double>(cache_bytes_ + bytes)) <= kCacheBudget) {
+    PetscMat copy;
+    MFG_PETSC_CALL(MatDuplicate(P_, MAT_COPY_VALUES, copy.out()));
+    current_ = copy;
+    cache_bytes_ += bytes;
+    cache_.emplace(std::move(key), std::move(copy));
+  }
 }
 
 }  // namespace mfg

@@ -4,6 +4,7 @@
 // are refilled in place whenever the kernel depends on t or on the mean field. A model with a
 // dynamic support (Model::dynamicSupport) has its pattern taken from the assembled rows, and the
 // matrix is re-created, exactly preallocated, only when that pattern changes.
+#include <map>
 #include <vector>
 
 #include "parallel/StateLayout.hpp"
@@ -15,7 +16,10 @@ namespace mfg {
 class KernelMatrix {
  public:
   KernelMatrix(const Model& model, const parallel::StateLayout& layout);
-  ~KernelMatrix() { P_.reset(); }  // before the arrays a dynamic pattern's matrix points into
+  ~KernelMatrix() {
+    cache_.clear();
+    P_.reset();  // before the arrays a dynamic pattern's matrix points into
+  }
   KernelMatrix(const KernelMatrix&) = delete;
   KernelMatrix& operator=(const KernelMatrix&) = delete;
 
@@ -28,7 +32,7 @@ class KernelMatrix {
   /// the step, state and action.
   void assemble(const MeanFieldView& view);
 
-  Mat mat() const { return P_; }
+  Mat mat() const { return current_ ? current_ : P_.get(); }
   std::int64_t localNonzeros() const { return static_cast<std::int64_t>(cols_.size()); }
 
  private:
@@ -47,6 +51,12 @@ class KernelMatrix {
   std::vector<PetscInt> row_start_;  ///< CSR pattern of the owned rows (global column indices)
   std::vector<PetscInt> cols_;
   std::vector<PetscScalar> vals_;
+  /// Kernels that depend only on (t, z), not on the mean field, are kept once assembled (up to a
+  /// memory budget): a tree or a batch of paths revisits the same few (t, z) many times.
+  bool cacheable_ = false;
+  std::map<std::pair<int, std::vector<double>>, PetscMat> cache_;
+  std::size_t cache_bytes_ = 0;
+  Mat current_ = nullptr;
   struct Split {
     std::vector<PetscInt> di, dj;
     std::vector<PetscScalar> da;
