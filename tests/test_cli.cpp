@@ -304,7 +304,7 @@ BOOST_AUTO_TEST_CASE(malformed_policies_are_rejected) {
 }
 
 BOOST_AUTO_TEST_CASE(every_command_has_help) {
-  for (const char* cmd : {"--help", "models --help", "solve --help", "evaluate --help", "certify --help"}) {
+  for (const char* cmd : {"--help", "models --help", "solve --help", "evaluate --help", "certify --help", "train --help"}) {
     const Run r = mfg(1, cmd);
     BOOST_TEST(r.status == 0, cmd);
     BOOST_TEST(r.output.find("Usage") != std::string::npos, r.output);
@@ -394,4 +394,59 @@ BOOST_AUTO_TEST_CASE(certificate_round_trip_on_lq) {
       BOOST_TEST(!fs::exists(dir / "bad.h5"));
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(train_resume_and_time_limit) {
+  // RSPG on a short lq: an uninterrupted run against one stopped after 2 iterations and resumed;
+  // the histories must agree bit for bit (same paths, same θ, same Adam state).
+  const fs::path dir = scratch("train_lq");
+  const std::string common = "train --model lq --set T=8 --algorithm rspg --paths 3 --learning-rate 0.01 "
+                             "--eval-every 1 --checkpoint-every 1 --iterations 4 ";
+  const Run whole = mfg(2, common + "--out " + (dir / "whole").string());
+  BOOST_REQUIRE_MESSAGE(whole.status == 0, whole.output);
+  const Run part = mfg(2, "train --model lq --set T=8 --algorithm rspg --paths 3 --learning-rate 0.01 "
+                          "--eval-every 1 --checkpoint-every 1 --iterations 4 --time-limit 1e-9 --out " +
+                              (dir / "split").string());
+  BOOST_REQUIRE_MESSAGE(part.status == 0, part.output);
+  const auto stopped = readJson(dir / "split" / "summary.json");
+  BOOST_TEST(stopped["stopped_by_time_limit"].get<bool>());
+  BOOST_TEST(stopped["iterations"].get<int>() < 4);
+  BOOST_TEST(fs::exists(dir / "split" / "checkpoint.pt"));
+  const Run resumed = mfg(2, common + "--resume --out " + (dir / "split").string());
+  BOOST_REQUIRE_MESSAGE(resumed.status == 0, resumed.output);
+  BOOST_TEST(resumed.output.find("resumed") != std::string::npos, resumed.output);
+
+  const auto a = readAll(dir / "whole" / "result.h5", "/history/exploitability");
+  const auto b = readAll(dir / "split" / "result.h5", "/history/exploitability");
+  const auto ia = readAll(dir / "whole" / "result.h5", "/history/iteration");
+  const auto ib = readAll(dir / "split" / "result.h5", "/history/iteration");
+  BOOST_TEST(ia == std::vector<double>({0, 1, 2, 3, 4}), boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(ib.size(), ia.size());
+  BOOST_TEST(ib == ia, boost::test_tools::per_element());
+  BOOST_TEST(a == b, boost::test_tools::per_element());  // bit for bit
+  const auto summary = readJson(dir / "whole" / "summary.json");
+  BOOST_TEST(summary["iterations"].get<int>() == 4);
+  BOOST_TEST(!summary["stopped_by_time_limit"].get<bool>());
+  BOOST_TEST(summary["exploitability"].get<double>() == a.back());
+  BOOST_TEST(summary["exploitability"].get<double>() < a.front());  // it learned
+  BOOST_TEST(summary.contains("non_anticipative_exploitability"));
+  const auto wall = readAll(dir / "whole" / "result.h5", "/history/wall_seconds");
+  for (std::size_t k = 1; k < wall.size(); ++k) BOOST_TEST(wall[k] >= wall[k - 1]);
+
+  const struct { std::string args; std::string must_mention; } bad[] = {
+      {"train --model lq --algorithm ppo --out " + (dir / "bad").string(), "algorithm"},
+      {"train --model lq --paths 0 --out " + (dir / "bad").string(), "paths"},
+      {"train --model lq --eval-every 0 --out " + (dir / "bad").string(), "eval-every"},
+      {"train --model lq --set T=0 --out " + (dir / "bad").string(), "T"},
+      {"train --model lq --state-encoding onehot --out " + (dir / "bad").string(), "state-encoding"},
+      {"train --model beach_bar --resume --iterations 1 --out " + (dir / "whole").string(), "checkpoint"},
+  };
+  for (const auto& c : bad) {
+    BOOST_TEST_CONTEXT(c.args) {
+      const Run r = mfg(0, c.args);
+      BOOST_TEST(r.status == 2, r.output);
+      BOOST_TEST(r.output.find(c.must_mention) != std::string::npos, r.output);
+    }
+  }
+  BOOST_TEST(!fs::exists(dir / "bad"));
 }

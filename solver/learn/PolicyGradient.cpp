@@ -201,6 +201,19 @@ double PolicyGradientTrainer::objective(std::uint64_t path_seed) {
   return run(histories(model_, settings_.paths, path_seed), false);
 }
 
+std::string PolicyGradientTrainer::identity() const {
+  std::string id = "model=" + model_.name() + ";algorithm=" + (settings_.recurrent ? "rspg" : "spg") +
+                   ";states=" + std::to_string(model_.numStates()) + ";actions=" + std::to_string(model_.numActions()) +
+                   ";steps=" + std::to_string(model_.numSteps()) + ";state_encoding=" +
+                   (settings_.state_as_index ? "index" : "value") + ";beta_head=" + std::to_string(settings_.beta_head) +
+                   ";dtype=" + (settings_.float64 ? "float64" : "float32");
+  for (const auto& [key, value] : model_.parameters().values()) {
+    id += ";" + key + "=";
+    for (double v : value) id += std::to_string(v) + ",";
+  }
+  return id;
+}
+
 double PolicyGradientTrainer::agentObjective(std::uint64_t path_seed, const torch::Tensor& agent) {
   return run(histories(model_, settings_.paths, path_seed), false, nullptr, &agent);
 }
@@ -274,6 +287,7 @@ void PolicyGradientTrainer::save(const std::string& path, const std::map<std::st
     adam_->save(optimiser);
     archive.write("optimiser", optimiser);
     archive.write("iteration", torch::tensor(static_cast<std::int64_t>(iteration_)));
+    archive.write("identity", c10::IValue(identity()));
     for (const auto& [name, value] : extra) archive.write("extra/" + name, value);
     const std::string tmp = path + ".partial";
     archive.save_to(tmp);
@@ -287,7 +301,23 @@ void PolicyGradientTrainer::load(const std::string& path, std::map<std::string, 
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    net_->load(archive);
+    c10::IValue stored;
+    if (!archive.try_read("identity", stored) || !stored.isString())
+      throw InputError("checkpoint '" + path + "' has no identity record; it was not written by mfg train");
+    if (stored.toStringRef() != identity())
+      throw InputError("checkpoint '" + path + "' belongs to another run (" + stored.toStringRef() + "; this run is " +
+                       identity() + ")");
+    // Loading replaces tensors wholesale, shapes included, so it goes into a scratch network first.
+    PolicyNetwork scratch(model_, observation_size_, net_->config());
+    scratch->to(dtype());
+    scratch->load(archive);
+    const auto mine = net_->named_parameters(), saved = scratch->named_parameters();
+    for (const auto& item : mine) {
+      const auto* other = saved.find(item.key());
+      if (!other || other->sizes() != item.value().sizes() || other->dtype() != item.value().dtype())
+        throw InputError("checkpoint '" + path + "': parameter '" + item.key() + "' is missing or has another shape");
+    }
+    setFlatParameters(*net_, flatParameters(*scratch));
     torch::serialize::InputArchive optimiser;
     archive.read("optimiser", optimiser);
     adam_->load(optimiser);

@@ -86,6 +86,8 @@ class PolicyGradientTrainer {
   double run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
              std::vector<double>* path_gaps = nullptr, const torch::Tensor* agent = nullptr);
   std::vector<double> observe(const MeanFieldView& view, int t) const;
+  /// What a checkpoint must match: model, parameters, algorithm and network shape.
+  std::string identity() const;
   torch::Dtype dtype() const { return settings_.float64 ? torch::kFloat64 : torch::kFloat32; }
 
   const Model& model_;
