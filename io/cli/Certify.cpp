@@ -11,6 +11,7 @@
 #include "io/cli/Commands.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/certify/Certifier.hpp"
+#include "solver/learn/PolicyGradient.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
 
@@ -87,7 +88,18 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
 
   // The policy: uniform, or /policy indexed by step or by node of the model's scenario tree.
   std::string policy_hash = "uniform";
-  if (config.policy != "uniform") {
+  const bool network = config.policy.size() > 3 && config.policy.substr(config.policy.size() - 3) == ".pt";
+  std::shared_ptr<PolicyGradientTrainer> trainer;
+  if (network) {
+    // A network checkpoint of `mfg train`: rebuilt from the settings it records, then read back
+    // (the checkpoint's identity must match this model and its parameters).
+    if (!std::filesystem::is_regular_file(config.policy))
+      throw InputError("policy file '" + config.policy + "': no such file");
+    trainer = std::make_shared<PolicyGradientTrainer>(*model, comm, PolicyGradientTrainer::settingsOf(config.policy));
+    trainer->setup();
+    trainer->load(config.policy);
+    if (world_rank == 0) policy_hash = io::sha256File(config.policy);
+  } else if (config.policy != "uniform") {
     std::vector<int> counts{model->numSteps()};
     const auto& enumerated = certifier.modelTree();
     if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
@@ -101,6 +113,7 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
   // Each bound runs on its own group split, so the policy is read on each group's layout there.
   auto load = [&](MPI_Comm group) -> PolicyTable {
     if (config.policy == "uniform") return PolicyTable::uniform();
+    if (trainer) return PolicyTable::rule([trainer](const ExactEngine& engine) { return trainer->ruleFor(engine); });
     const parallel::StateLayout layout(group, model->numStates(), model->numActions());
     std::vector<int> counts{model->numSteps()};
     const auto& enumerated = certifier.modelTree();

@@ -91,7 +91,8 @@ int run(int argc, char** argv, const std::string&) {
   c->add_option("--model", cert.model, "Model name (see `mfg models`)")->required();
   c->add_option("--set", cert_set, "Model parameter override key=value (repeatable)");
   c->add_option("--policy", cert.policy,
-                "HDF5 file with /policy [steps or tree nodes, S..., A...], or 'uniform'")
+                "HDF5 file with /policy [steps or tree nodes, S..., A...], a network checkpoint "
+                "(OUT/checkpoint.pt of `mfg train`), or 'uniform'")
       ->capture_default_str();
   c->add_option("--paths", cert.paths, "Sampled noise paths N (and sampled subtrees when the tree is not exact)")
       ->capture_default_str();

@@ -93,7 +93,9 @@ Bound Certifier::run(const std::vector<ScenarioTree>& units, const std::vector<d
   for (int u = first; u < last && !error; ++u) {
     try {
       ExactEngine engine(model_, groups.group(), units[static_cast<std::size_t>(u)]);
-      const Policy pi = table.on(engine.tree(), engine.layout(), cut_from_model_tree);
+      Policy pi;
+      if (table.indexing() == PolicyTable::Indexing::Rule) engine.forward(table.ruleFactory()(engine), pi);
+      else pi = table.on(engine.tree(), engine.layout(), cut_from_model_tree);
       const auto r = engine.exploitabilityAtRoots(pi);
       const int root = engine.tree().roots()[0];
       mine.push_back(r.exploitability);

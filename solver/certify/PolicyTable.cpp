@@ -1,5 +1,7 @@
 #include "solver/certify/PolicyTable.hpp"
 
+#include <stdexcept>
+
 #include "solver/models/InputError.hpp"
 
 namespace mfg {
@@ -21,9 +23,17 @@ PolicyTable PolicyTable::byNode(Policy nodes, std::shared_ptr<const ScenarioTree
   return t;
 }
 
+PolicyTable PolicyTable::rule(RuleFactory factory) {
+  PolicyTable t;
+  t.indexing_ = Indexing::Rule;
+  t.factory_ = std::move(factory);
+  return t;
+}
+
 Policy PolicyTable::on(const ScenarioTree& tree, const parallel::StateLayout& layout,
                        bool cut_from_model_tree) const {
   if (indexing_ == Indexing::Uniform) return Policy::uniform(layout, tree.decisionNodes());
+  if (indexing_ == Indexing::Rule) throw std::logic_error("a rule policy is decided by the engine's forward pass");
   Policy p;
   p.pi.resize(static_cast<std::size_t>(tree.decisionNodes()));
   for (int n = 0; n < tree.decisionNodes(); ++n) {

@@ -5,7 +5,10 @@
 // onto whatever tree a bound is computed on: a subtree, one sampled path, or a sampled tree.
 #include <memory>
 
+#include <functional>
+
 #include "parallel/StateLayout.hpp"
+#include "solver/engine/ExactEngine.hpp"
 #include "solver/engine/Tabular.hpp"
 #include "solver/noise/ScenarioTree.hpp"
 
@@ -13,7 +16,13 @@ namespace mfg {
 
 class PolicyTable {
  public:
-  enum class Indexing { Uniform, ByStep, ByNode };
+  enum class Indexing { Uniform, ByStep, ByNode, Rule };
+
+  /// A policy decided during the forward pass (a network reading the shared observations): given
+  /// the engine that will run it, the rule that fills π at each node.
+  using RuleFactory = std::function<ExactEngine::PolicyRule(const ExactEngine&)>;
+  static PolicyTable rule(RuleFactory factory);
+  const RuleFactory& ruleFactory() const { return factory_; }
 
   static PolicyTable uniform();
   /// One slice per decision step, on the owned rows of the layout it will be used with.
@@ -32,6 +41,7 @@ class PolicyTable {
   Indexing indexing_ = Indexing::Uniform;
   Policy slices_;
   std::shared_ptr<const ScenarioTree> tree_;
+  RuleFactory factory_;
 };
 
 }  // namespace mfg

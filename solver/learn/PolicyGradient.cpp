@@ -201,6 +201,51 @@ double PolicyGradientTrainer::objective(std::uint64_t path_seed) {
   return run(histories(model_, settings_.paths, path_seed), false);
 }
 
+ExactEngine::PolicyRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine) {
+  const auto& layout = engine.layout();
+  const auto& tree = engine.tree();
+  torch::Tensor state_emb;
+  {
+    torch::NoGradGuard no_grad;
+    state_emb = net_->states(layout.begin(), layout.end());
+  }
+  auto hidden = std::make_shared<std::vector<torch::Tensor>>(tree.size());
+  return [this, &tree, state_emb, hidden](int node, const MeanFieldView& view, std::vector<double>& pi) {
+    torch::NoGradGuard no_grad;
+    const auto& nd = tree.node(node);
+    auto& h = (*hidden)[static_cast<std::size_t>(node)];
+    h = nd.parent < 0 ? net_->initialHidden() : (*hidden)[static_cast<std::size_t>(nd.parent)];
+    const auto e = net_->observationStep(torch::tensor(observe(view, nd.level), torch::kFloat64), h);
+    const auto probs = net_->probabilities(state_emb, e.unsqueeze(0)).to(torch::kFloat64).contiguous();
+    pi.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+  };
+}
+
+TrainSettings PolicyGradientTrainer::settingsOf(const std::string& checkpoint) {
+  TrainSettings settings;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(checkpoint);
+    c10::IValue stored;
+    if (!archive.try_read("identity", stored) || !stored.isString())
+      throw InputError("'" + checkpoint + "' has no identity record; it is not a checkpoint of mfg train");
+    const std::string id = stored.toStringRef();
+    const auto field = [&id](const std::string& key) {
+      const auto at = id.find(";" + key + "=");
+      if (at == std::string::npos) return std::string();
+      const auto from = at + key.size() + 2;
+      return id.substr(from, id.find(';', from) - from);
+    };
+    settings.recurrent = field("algorithm") == "rspg";
+    settings.state_as_index = field("state_encoding") != "value";
+    settings.beta_head = field("beta_head") == "1" ? 1 : 0;
+    settings.float64 = field("dtype") == "float64";
+  } catch (const c10::Error& e) {
+    throw InputError("'" + checkpoint + "' is not a checkpoint of mfg train (" + e.what_without_backtrace() + ")");
+  }
+  return settings;
+}
+
 std::string PolicyGradientTrainer::identity() const {
   std::string id = "model=" + model_.name() + ";algorithm=" + (settings_.recurrent ? "rspg" : "spg") +
                    ";states=" + std::to_string(model_.numStates()) + ";actions=" + std::to_string(model_.numActions()) +
@@ -259,16 +304,7 @@ TrainEvaluation PolicyGradientTrainer::evaluate(std::size_t max_nodes) {
       return ev;
     }
     ExactEngine engine(model_, world_, std::move(tree));
-    const auto& layout = engine.layout();
-    const auto state_emb = net_->states(layout.begin(), layout.end());
-    std::vector<torch::Tensor> hidden(engine.tree().size());
-    const ExactEngine::PolicyRule rule = [&](int node, const MeanFieldView& view, std::vector<double>& pi) {
-      const auto& nd = engine.tree().node(node);
-      hidden[node] = nd.parent < 0 ? net_->initialHidden() : hidden[nd.parent];
-      const auto e = net_->observationStep(torch::tensor(observe(view, nd.level), torch::kFloat64), hidden[node]);
-      const auto probs = net_->probabilities(state_emb, e.unsqueeze(0)).to(torch::kFloat64).contiguous();
-      pi.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
-    };
+    const auto rule = ruleFor(engine);
     Policy pi;
     engine.forward(rule, pi);
     ev.non_anticipative = engine.exploitabilityAtRoots(pi).exploitability;
