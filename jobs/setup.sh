@@ -19,7 +19,7 @@ packages=(
   petsc-dev libhdf5-openmpi-dev
   libeigen3-dev libboost-test-dev libtorch-dev
   libopenblas0-pthread  # LibTorch on Debian calls the system BLAS; the reference one is ~4x slower
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -56,4 +56,7 @@ struct TrainConfig {
 };
 void train(const TrainConfig& config, MPI_Comm comm);
 
+/// PNGs from DIR/result.h5 (written on rank 0).
+void plot(const std::string& dir, MPI_Comm comm);
+
 }  // namespace mfg::cli

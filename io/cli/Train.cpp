@@ -43,7 +43,8 @@ struct History {
   }
 };
 
-void writeTrainResult(const std::string& path, const Model& model, const TrainConfig& config, const History& h) {
+void writeTrainResult(const std::string& path, const Model& model, const TrainConfig& config, const History& h,
+                      const PolicyGradientTrainer::PathSnapshot& snap) {
   const std::string tmp = path + ".partial";
   {
     io::Hid file = io::openParallel(tmp, MPI_COMM_SELF, true);
@@ -58,8 +59,41 @@ void writeTrainResult(const std::string& path, const Model& model, const TrainCo
     io::writeSerial(file, "/history/objective", h.objective);
     if (!h.non_anticipative.empty() && !std::isnan(h.non_anticipative.back()))
       io::writeSerial(file, "/history/non_anticipative", h.non_anticipative);
+    // A few evaluation paths of the final policy, for `mfg plot`.
+    {
+      io::Hid paths(io::checked(H5Gcreate2(file, "/paths", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
+                    H5Gclose);
+      const auto P = static_cast<hsize_t>(snap.mu.size());
+      const auto T1 = static_cast<hsize_t>(model.numSteps() + 1);
+      const auto K = static_cast<hsize_t>(snap.times.size());
+      std::vector<hsize_t> mu_dims{P, T1}, pi_dims{P, K}, z_dims{P, T1, 0};
+      for (auto d : model.stateShape()) {
+        mu_dims.push_back(static_cast<hsize_t>(d));
+        pi_dims.push_back(static_cast<hsize_t>(d));
+      }
+      for (auto d : model.actionShape()) pi_dims.push_back(static_cast<hsize_t>(d));
+      std::vector<double> mu, pi, z;
+      for (const auto& path : snap.mu)
+        for (const auto& m : path) mu.insert(mu.end(), m.begin(), m.end());
+      for (const auto& path : snap.pi)
+        for (const auto& p : path) pi.insert(pi.end(), p.begin(), p.end());
+      std::size_t width = 0;
+      for (const auto& path : snap.z)
+        for (const auto& zt : path) width = std::max(width, zt.size());
+      for (const auto& path : snap.z)
+        for (const auto& zt : path)
+          for (std::size_t k = 0; k < std::max<std::size_t>(width, 1); ++k) z.push_back(k < zt.size() ? zt[k] : 0.0);
+      z_dims[2] = std::max<hsize_t>(width, 1);
+      io::writeSerial(file, "/paths/mean_field", mu, mu_dims);
+      io::writeSerial(file, "/paths/policy", pi, pi_dims);
+      io::writeSerial(file, "/paths/z", z, z_dims);
+      std::vector<std::int64_t> times(snap.times.begin(), snap.times.end());
+      io::writeAttribute(paths, "times", times);
+    }
     io::writeAttribute(file, "model", model.name());
     io::writeAttribute(file, "algorithm", config.algorithm);
+    io::writeAttribute(file, "state_shape", model.stateShape());
+    io::writeAttribute(file, "action_shape", model.actionShape());
     io::writeAttribute(file, "checkpoint", std::string("checkpoint.pt"));
     io::Hid params(io::checked(H5Gcreate2(file, "/parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
                    H5Gclose);
@@ -188,10 +222,15 @@ void train(const TrainConfig& config, MPI_Comm comm) {
     record(std::nan(""));
   save();
 
+  const int T = model->numSteps();
+  std::vector<int> times;
+  for (int t : {0, T / 4, T / 2, (3 * T) / 4, T - 1})
+    if (times.empty() || times.back() != t) times.push_back(t);
+  const auto snap = trainer.snapshot(model->noise() ? 4 : 1, times);
   std::optional<std::string> error;
   if (world_rank == 0) {
     try {
-      writeTrainResult((dir / "result.h5").string(), *model, config, history);
+      writeTrainResult((dir / "result.h5").string(), *model, config, history, snap);
     } catch (const std::exception& e) {
       error = e.what();
     }

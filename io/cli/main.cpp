@@ -135,6 +135,12 @@ int run(int argc, char** argv, const std::string&) {
       ->capture_default_str();
   t->add_option("--out", tr.out, "Output directory")->capture_default_str();
 
+  std::string plot_dir;
+  auto* pl = app.add_subcommand("plot",
+                                "Write PNGs from DIR/result.h5 of `mfg train`: exploitability vs wall time, the "
+                                "mean-field flow per sampled path, the policy at the saved times");
+  pl->add_option("DIR", plot_dir, "Output directory of `mfg train`")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -161,6 +167,8 @@ int run(int argc, char** argv, const std::string&) {
     if (lr->count()) merged.settings["learning_rate"] = learning_rate;
     if (dp->count()) merged.settings["damping"] = damping;
     mfg::cli::solve(merged, MPI_COMM_WORLD);
+  } else if (pl->parsed()) {
+    mfg::cli::plot(plot_dir, MPI_COMM_WORLD);
   } else if (t->parsed()) {
     mfg::cli::TrainConfig merged = tr;
     if (!train_config.empty()) {

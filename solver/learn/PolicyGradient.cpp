@@ -19,6 +19,8 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+std::vector<std::vector<std::vector<double>>> histories(const Model& model, int paths, std::uint64_t seed);
+
 MPI_Datatype mpiType(const torch::Tensor& t) { return t.scalar_type() == torch::kFloat64 ? MPI_DOUBLE : MPI_FLOAT; }
 
 torch::Tensor rowsTensor(const std::vector<std::vector<double>>& slices, const std::vector<int>& ids,
@@ -199,6 +201,32 @@ torch::Tensor PolicyGradientTrainer::gradient(std::uint64_t path_seed, double* o
 
 double PolicyGradientTrainer::objective(std::uint64_t path_seed) {
   return run(histories(model_, settings_.paths, path_seed), false);
+}
+
+PolicyGradientTrainer::PathSnapshot PolicyGradientTrainer::snapshot(int paths, std::vector<int> times) {
+  PathSnapshot snap;
+  const auto h = histories(model_, paths, mix(settings_.seed + 0xE7A1ULL));  // the first evaluation paths
+  const int P = static_cast<int>(h.size()), T = model_.numSteps();
+  ExactEngine engine(model_, world_, ScenarioTree::fromHistories(h, 1.0 / P));
+  Policy pi;
+  const auto flow = engine.forward(ruleFor(engine), pi);
+  snap.times = std::move(times);
+  snap.z = h;
+  snap.mu.assign(static_cast<std::size_t>(P), {});
+  snap.pi.assign(static_cast<std::size_t>(P), {});
+  std::vector<double> full;
+  for (int j = 0; j < P; ++j) {
+    for (int t = 0; t <= T; ++t) {
+      parallel::allGather(engine.layout(), flow.mu[static_cast<std::size_t>(t * P + j)], 1, full);
+      snap.mu[j].push_back(full);
+    }
+    for (int t : snap.times) {
+      parallel::allGather(engine.layout(), pi.pi[static_cast<std::size_t>(t * P + j)],
+                          static_cast<int>(engine.layout().actions()), full);
+      snap.pi[j].push_back(full);
+    }
+  }
+  return snap;
 }
 
 ExactEngine::PolicyRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine) {

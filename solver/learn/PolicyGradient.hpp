@@ -75,6 +75,16 @@ class PolicyGradientTrainer {
   /// trainer can be rebuilt to read it back; InputError when the file is not a checkpoint.
   static TrainSettings settingsOf(const std::string& checkpoint);
 
+  /// What the network does on a few sampled paths (for plots), gathered on every rank: the
+  /// noise history, μ_t for t = 0..T, and π at the chosen decision times.
+  struct PathSnapshot {
+    std::vector<std::vector<std::vector<double>>> z;   ///< [path][t]
+    std::vector<std::vector<std::vector<double>>> mu;  ///< [path][t][state]
+    std::vector<std::vector<std::vector<double>>> pi;  ///< [path][k][state·|A| + a] at times[k]
+    std::vector<int> times;
+  };
+  PathSnapshot snapshot(int paths, std::vector<int> times);
+
   long iteration() const { return iteration_; }
   PolicyNetwork& network() { return net_; }
   const TrainSettings& settings() const { return settings_; }
