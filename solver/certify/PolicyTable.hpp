@@ -20,7 +20,7 @@ class PolicyTable {
 
   /// A policy decided during the forward pass (a network reading the shared observations): given
   /// the engine that will run it, the rule that fills π at each node.
-  using RuleFactory = std::function<ExactEngine::PolicyRule(const ExactEngine&)>;
+  using RuleFactory = std::function<ExactEngine::LevelRule(const ExactEngine&)>;
   static PolicyTable rule(RuleFactory factory);
   const RuleFactory& ruleFactory() const { return factory_; }
 

@@ -80,9 +80,14 @@ MeanFieldFlow ExactEngine::forward(const PolicyRule& rule, Policy& decided) {
   return propagate(decided, nullptr, nullptr, &rule, &decided);
 }
 
+MeanFieldFlow ExactEngine::forward(const LevelRule& rule, Policy& decided) {
+  decided.pi.assign(static_cast<std::size_t>(policySlices()), {});
+  return propagate(decided, nullptr, nullptr, nullptr, &decided, &rule);
+}
+
 MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy,
-                                     const PolicyRule* rule, Policy* decided) {
-  if (!rule) checkPolicy(pi);
+                                     const PolicyRule* rule, Policy* decided, const LevelRule* level_rule) {
+  if (!rule && !level_rule) checkPolicy(pi);
   const std::vector<double> uniform(static_cast<std::size_t>(layout_.localRows()),
                                     1.0 / static_cast<double>(layout_.actions()));
   const auto A = layout_.actions();
@@ -92,6 +97,17 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
   std::vector<double> x(static_cast<std::size_t>(layout_.localRows())), next;
   for (int n = 0; n < tree_.decisionNodes(); ++n) {
     const auto& node = tree_.node(n);
+    if (level_rule && n == tree_.levelBegin(node.level)) {
+      // First node of a level: every node of the level is known (μ_t), so decide them together.
+      std::vector<int> nodes;
+      for (int m = n; m < tree_.levelBegin(node.level + 1); ++m) {
+        nodes.push_back(m);
+        level_rule->observe(m, context_.at(node.level, flow.mu[m], nullptr, uniform, tree_.node(m).z, nullptr));
+      }
+      level_rule->decide(node.level, nodes, *decided);
+      for (int m : nodes)
+        if (decided->pi[m].size() != uniform.size()) throw std::logic_error("a level rule filled the wrong number of rows");
+    }
     if (rule) {
       // The view for the decision reads μ_t and z_t only; L_t is not known before π_t is.
       auto& slice = decided->pi[n];

@@ -69,6 +69,15 @@ class ExactEngine {
   using PolicyRule = std::function<void(int node, const MeanFieldView& view, std::vector<double>& pi)>;
   /// μ^π for a policy decided on the way; `decided` receives π at every decision node.
   MeanFieldFlow forward(const PolicyRule& rule, Policy& decided);
+
+  /// The same, a level at a time (so that a network can decide all nodes of a level in one
+  /// batch): `observe(node, view)` is called for every node of level t, then
+  /// `decide(t, nodes, decided)` fills decided.pi[node] for all of them.
+  struct LevelRule {
+    std::function<void(int node, const MeanFieldView& view)> observe;
+    std::function<void(int level, const std::vector<int>& nodes, Policy& decided)> decide;
+  };
+  MeanFieldFlow forward(const LevelRule& rule, Policy& decided);
   /// The flow of one agent playing π inside a fixed population (flow `env`, policy `env_policy`).
   MeanFieldFlow forward(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy);
 
@@ -103,7 +112,8 @@ class ExactEngine {
  private:
   ExploitabilityResult exploitability(const Policy& pi, bool keep_tables);
   MeanFieldFlow propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy,
-                          const PolicyRule* rule = nullptr, Policy* decided = nullptr);
+                          const PolicyRule* rule = nullptr, Policy* decided = nullptr,
+                          const LevelRule* level_rule = nullptr);
   void reward(const MeanFieldView& view, std::vector<double>& R) const;
 
   const Model& model_;

@@ -1,5 +1,6 @@
 #include "solver/learn/PolicyGradient.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -97,25 +98,14 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
     const auto n = layout.localStates(), A = layout.actions();
     const int T = model_.numSteps();
 
-    std::vector<std::vector<std::vector<double>>> obs(static_cast<std::size_t>(P));
-    std::vector<torch::Tensor> hidden(static_cast<std::size_t>(P));
-    torch::Tensor state_emb;
-    {
-      torch::NoGradGuard no_grad;
-      state_emb = net_->states(layout.begin(), layout.end());
-      for (auto& h : hidden) h = net_->initialHidden();
-    }
-    const ExactEngine::PolicyRule rule = [&](int node, const MeanFieldView& view, std::vector<double>& pi) {
-      torch::NoGradGuard no_grad;
-      const int j = node % P, t = node / P;
-      obs[j].push_back(observe(view, t));
-      const auto e = net_->observationStep(torch::tensor(obs[j].back(), torch::kFloat64), hidden[j]);
-      const auto probs = net_->probabilities(state_emb, e.unsqueeze(0)).to(torch::kFloat64).contiguous();
-      const double* p = probs.data_ptr<double>();
-      pi.assign(p, p + n * A);
-    };
+    // The rollout decides each level's P nodes in one batch; o_t of every node is kept for the
+    // surrogate. Node t·P + j is path j at step t.
+    auto observed = std::make_shared<std::vector<std::vector<double>>>();
     Policy pi;
-    const MeanFieldFlow flow = engine.forward(rule, pi);
+    const MeanFieldFlow flow = engine.forward(ruleFor(engine, observed), pi);
+    std::vector<std::vector<std::vector<double>>> obs(static_cast<std::size_t>(P));
+    for (int j = 0; j < P; ++j)
+      for (int t = 0; t < T; ++t) obs[j].push_back((*observed)[static_cast<std::size_t>(t * P + j)]);
 
     // A deviating agent: its own policy on the population's observations, with the population fixed.
     Policy agent_pi;
@@ -151,20 +141,27 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
     }
 
     if (differentiate) {
+      // Paths are batched: one network evaluation on [T · B] observation embeddings × n states,
+      // with B chosen so that an activation table stays near 2^18 rows.
       auto discount = torch::empty({T}, torch::kFloat64);
       for (int t = 0; t < T; ++t) discount[t] = std::pow(model_.discount(), t);
-      for (int j = 0; j < P; ++j) {
-        std::vector<int> ids(static_cast<std::size_t>(T));
-        for (int t = 0; t < T; ++t) ids[t] = t * P + j;
+      const int B = static_cast<int>(std::clamp<std::int64_t>((std::int64_t{1} << 18) / std::max<std::int64_t>(1, T * n), 1, P));
+      for (int j0 = 0; j0 < P; j0 += B) {
+        const int b = std::min(B, P - j0);
+        std::vector<int> ids;  // node t·P + j, t-major: consecutive nodes of the forest
         std::vector<double> flat_obs;
-        for (const auto& o : obs[j]) flat_obs.insert(flat_obs.end(), o.begin(), o.end());
-        const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, observation_size_});
-        // Each path's graph is freed by its backward pass, so the state embedding is rebuilt.
-        const auto probs = net_->probabilities(net_->states(layout.begin(), layout.end()), net_->observations(sequence));
-        const auto mu = rowsTensor(flow.mu, ids, {T, n}).to(probs.dtype());
-        const auto Q = rowsTensor(mine.Q, ids, {T, n, A}).to(probs.dtype());
-        const auto weight = (discount.to(probs.dtype()).view({T, 1, 1}) * mu.unsqueeze(-1) * Q);
-        const auto loss = -(weight * probs).sum() / static_cast<double>(N);
+        for (int t = 0; t < T; ++t)
+          for (int j = j0; j < j0 + b; ++j) {
+            ids.push_back(t * P + j);
+            flat_obs.insert(flat_obs.end(), obs[j][t].begin(), obs[j][t].end());
+          }
+        const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, b, observation_size_});
+        const auto embeddings = net_->observations(sequence).reshape({T * b, -1});
+        const auto probs = net_->probabilities(net_->states(layout.begin(), layout.end()), embeddings);
+        const auto mu = rowsTensor(flow.mu, ids, {T * b, n}).to(probs.dtype());
+        const auto Q = rowsTensor(mine.Q, ids, {T * b, n, A}).to(probs.dtype());
+        const auto gamma_t = discount.to(probs.dtype()).repeat_interleave(b).view({T * b, 1, 1});
+        const auto loss = -(gamma_t * mu.unsqueeze(-1) * Q * probs).sum() / static_cast<double>(N);
         loss.backward();
       }
     }
@@ -229,7 +226,8 @@ PolicyGradientTrainer::PathSnapshot PolicyGradientTrainer::snapshot(int paths, s
   return snap;
 }
 
-ExactEngine::PolicyRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine) {
+ExactEngine::LevelRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine,
+                                                      std::shared_ptr<std::vector<std::vector<double>>> observations) {
   const auto& layout = engine.layout();
   const auto& tree = engine.tree();
   torch::Tensor state_emb;
@@ -237,16 +235,36 @@ ExactEngine::PolicyRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine
     torch::NoGradGuard no_grad;
     state_emb = net_->states(layout.begin(), layout.end());
   }
+  if (!observations) observations = std::make_shared<std::vector<std::vector<double>>>();
+  observations->assign(tree.size(), {});
   auto hidden = std::make_shared<std::vector<torch::Tensor>>(tree.size());
-  return [this, &tree, state_emb, hidden](int node, const MeanFieldView& view, std::vector<double>& pi) {
-    torch::NoGradGuard no_grad;
-    const auto& nd = tree.node(node);
-    auto& h = (*hidden)[static_cast<std::size_t>(node)];
-    h = nd.parent < 0 ? net_->initialHidden() : (*hidden)[static_cast<std::size_t>(nd.parent)];
-    const auto e = net_->observationStep(torch::tensor(observe(view, nd.level), torch::kFloat64), h);
-    const auto probs = net_->probabilities(state_emb, e.unsqueeze(0)).to(torch::kFloat64).contiguous();
-    pi.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+  ExactEngine::LevelRule rule;
+  rule.observe = [this, &tree, observations](int node, const MeanFieldView& view) {
+    (*observations)[static_cast<std::size_t>(node)] = observe(view, tree.node(node).level);
   };
+  rule.decide = [this, &tree, state_emb, hidden, observations](int, const std::vector<int>& nodes, Policy& decided) {
+    torch::NoGradGuard no_grad;
+    const auto B = static_cast<std::int64_t>(nodes.size());
+    std::vector<double> flat;
+    std::vector<torch::Tensor> parents;
+    for (int node : nodes) {
+      const auto& o = (*observations)[static_cast<std::size_t>(node)];
+      flat.insert(flat.end(), o.begin(), o.end());
+      const int parent = tree.node(node).parent;
+      parents.push_back(parent < 0 || !net_->config().recurrent ? net_->initialHidden()
+                                                                  : (*hidden)[static_cast<std::size_t>(parent)]);
+    }
+    auto h = torch::cat(parents, 1);  // [1, B, H]
+    const auto e = net_->observationStep(torch::tensor(flat, torch::kFloat64).view({B, observation_size_}), h);
+    const auto probs = net_->probabilities(state_emb, e).to(torch::kFloat64).contiguous();  // [B, n, A]
+    const auto rows = probs.numel() / B;
+    for (std::int64_t b = 0; b < B; ++b) {
+      const double* p = probs.data_ptr<double>() + b * rows;
+      decided.pi[static_cast<std::size_t>(nodes[b])].assign(p, p + rows);
+      if (net_->config().recurrent) (*hidden)[static_cast<std::size_t>(nodes[b])] = h.slice(1, b, b + 1);
+    }
+  };
+  return rule;
 }
 
 TrainSettings PolicyGradientTrainer::settingsOf(const std::string& checkpoint) {

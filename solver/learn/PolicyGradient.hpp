@@ -68,9 +68,10 @@ class PolicyGradientTrainer {
   /// at agent = θ, the surrogate gives (the mean field does not move with the agent).
   double agentObjective(std::uint64_t path_seed, const torch::Tensor& agent);
 
-  /// The network as a policy rule on any tree of `engine` (the GRU state follows each node's
-  /// parent), for evaluation and certificates.
-  ExactEngine::PolicyRule ruleFor(const ExactEngine& engine);
+  /// The network as a policy rule on any tree of `engine`, deciding a level's nodes in one batch
+  /// (the GRU state follows each node's parent). With `observations`, o_t of every node is kept.
+  ExactEngine::LevelRule ruleFor(const ExactEngine& engine,
+                                 std::shared_ptr<std::vector<std::vector<double>>> observations = nullptr);
   /// Settings recorded in a checkpoint (algorithm, state encoding, head, precision), so that a
   /// trainer can be rebuilt to read it back; InputError when the file is not a checkpoint.
   static TrainSettings settingsOf(const std::string& checkpoint);

@@ -54,11 +54,17 @@ torch::Tensor PolicyNetworkImpl::states(std::int64_t first, std::int64_t last) {
 }
 
 torch::Tensor PolicyNetworkImpl::observations(const torch::Tensor& sequence) {
-  const auto x = sequence.to(observation_layer_->weight.dtype());
-  if (!config_.recurrent) return torch::relu(observation_layer_->forward(x));
-  // GRU input [T, batch 1, d] → output [T, 1, H].
-  auto out = std::get<0>(gru_->forward(x.unsqueeze(1), initialHidden()));
-  return torch::relu(observation_layer_->forward(out.squeeze(1)));
+  // [T, d] is one path; [T, B, d] is B paths side by side.
+  const bool one = sequence.dim() == 2;
+  const auto x = (one ? sequence.unsqueeze(1) : sequence).to(observation_layer_->weight.dtype());
+  torch::Tensor out;
+  if (!config_.recurrent) {
+    out = torch::relu(observation_layer_->forward(x));
+  } else {
+    const auto h0 = torch::zeros({1, x.size(1), config_.gru_hidden}, observation_layer_->weight.options());
+    out = torch::relu(observation_layer_->forward(std::get<0>(gru_->forward(x, h0))));
+  }
+  return one ? out.squeeze(1) : out;
 }
 
 torch::Tensor PolicyNetworkImpl::initialHidden() const {
@@ -66,11 +72,18 @@ torch::Tensor PolicyNetworkImpl::initialHidden() const {
 }
 
 torch::Tensor PolicyNetworkImpl::observationStep(const torch::Tensor& o, torch::Tensor& hidden) {
-  const auto x = o.to(observation_layer_->weight.dtype());
-  if (!config_.recurrent) return torch::relu(observation_layer_->forward(x.unsqueeze(0))).squeeze(0);
-  auto [out, h] = gru_->forward(x.view({1, 1, -1}), hidden);
-  hidden = h;
-  return torch::relu(observation_layer_->forward(out.view({1, -1}))).squeeze(0);
+  // o: [d] for one node or [B, d] for B nodes; hidden: [1, B, H].
+  const bool one = o.dim() == 1;
+  const auto x = (one ? o.unsqueeze(0) : o).to(observation_layer_->weight.dtype());
+  torch::Tensor out;
+  if (!config_.recurrent) {
+    out = torch::relu(observation_layer_->forward(x));
+  } else {
+    auto [y, h] = gru_->forward(x.unsqueeze(0), hidden);
+    hidden = h;
+    out = torch::relu(observation_layer_->forward(y.squeeze(0)));
+  }
+  return one ? out.squeeze(0) : out;
 }
 
 torch::Tensor PolicyNetworkImpl::probabilities(const torch::Tensor& state_embeddings,

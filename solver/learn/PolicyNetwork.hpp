@@ -33,10 +33,11 @@ class PolicyNetworkImpl : public torch::nn::Module {
 
   /// Embeddings of the states [first, last): [n, state_embedding].
   torch::Tensor states(std::int64_t first, std::int64_t last);
-  /// Embeddings of a whole observation sequence [T, d] → [T, E_o] (RSPG runs the GRU over it).
+  /// Embeddings of a whole observation sequence [T, d] → [T, E_o], or of B sequences side by side
+  /// [T, B, d] → [T, B, E_o] (RSPG runs the GRU over it).
   torch::Tensor observations(const torch::Tensor& sequence);
-  /// One step of the observation embedding for o_t [d] → [E_o]; `hidden` ([1, 1, H], RSPG only)
-  /// carries the GRU state from o_{t-1} and is updated.
+  /// One step of the observation embedding for o_t [d] → [E_o], or for B nodes [B, d] → [B, E_o];
+  /// `hidden` ([1, B, H], RSPG only) carries the GRU state from o_{t-1} and is updated.
   torch::Tensor observationStep(const torch::Tensor& o, torch::Tensor& hidden);
   torch::Tensor initialHidden() const;
   /// π[t, s, a] for every pair of observation embedding t ([T, E_o]) and state embedding s ([n, E_s]).
