@@ -21,6 +21,7 @@
 #include <tuple>
 #include <vector>
 
+#include "ModelChecks.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Model.hpp"
 #include "solver/models/Registry.hpp"
@@ -32,8 +33,11 @@ using mfg::Transition;
 
 namespace {
 
-using Row = std::map<std::int64_t, double>;
-using Overrides = std::map<std::string, std::vector<double>>;
+using mfg::testing::Overrides;
+using mfg::testing::Row;
+using mfg::testing::checkClose;
+using mfg::testing::expectInputError;
+using mfg::testing::row;
 
 /// The arrays a MeanFieldView points to, plus the model's aggregates (computed as the engine does:
 /// aggregate() on the view, then view.stats = the result). L is passed only to models that declare
@@ -98,15 +102,6 @@ std::vector<double> randomL(const std::vector<double>& mu, std::int64_t A, std::
   return L;
 }
 
-/// Kernel row P_t(.|s,a) with repeated successors added up.
-Row row(const Model& m, const MeanFieldView& v, std::int64_t s, std::int64_t a) {
-  std::vector<Transition> out;
-  m.transitions(v, s, a, out);
-  Row r;
-  for (const auto& tr : out) r[tr.next] += tr.prob;
-  return r;
-}
-
 /// Compares two rows entrywise (a missing successor has probability 0).
 void checkRow(const Row& got, const Row& want, const std::string& what, double tol = 1e-12) {
   std::set<std::int64_t> keys;
@@ -131,39 +126,11 @@ bool sameRow(const Row& x, const Row& y, double tol = 1e-14) {
   return true;
 }
 
-void checkClose(double got, double want, const std::string& what, double tol = 1e-12) {
-  BOOST_CHECK_MESSAGE(std::abs(got - want) <= tol * std::max(1.0, std::abs(want)),
-                      what << " = " << got << ", expected " << want);
-}
-
 std::string str(const std::vector<std::int64_t>& v) {
   std::ostringstream os;
   os << "(";
   for (std::size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
   return os.str() + ")";
-}
-
-/// True when `key` occurs in `text` as a whole word (not as part of a longer identifier).
-bool namesKey(const std::string& text, const std::string& key) {
-  const auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + 1)) {
-    const bool before = pos == 0 || !ident(text[pos - 1]);
-    const bool after = pos + key.size() >= text.size() || !ident(text[pos + key.size()]);
-    if (before && after) return true;
-  }
-  return false;
-}
-
-void expectInputError(const std::string& model, const Overrides& overrides, const std::string& key) {
-  try {
-    auto m = mfg::makeModel(model, overrides);
-    BOOST_ERROR(model << ": bad value for '" << key << "' was accepted");
-  } catch (const InputError& e) {
-    BOOST_CHECK_MESSAGE(namesKey(e.what(), key),
-                        model << ": InputError does not name '" << key << "': " << e.what());
-  } catch (const std::exception& e) {
-    BOOST_ERROR(model << ": bad value for '" << key << "' raised a non-InputError: " << e.what());
-  }
 }
 
 /// Normalised noise weights ∝ exp(-e_j²/2), e_j = j·sigma, j = -3..3 (index j + 3).

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "ModelChecks.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Model.hpp"
 #include "solver/models/Registry.hpp"
@@ -34,8 +35,11 @@ using mfg::Transition;
 
 namespace {
 
-using Row = std::map<std::int64_t, double>;
-using Overrides = std::map<std::string, std::vector<double>>;
+using mfg::testing::Overrides;
+using mfg::testing::Row;
+using mfg::testing::checkClose;
+using mfg::testing::expectInputError;
+using mfg::testing::row;
 
 /// Storage behind a MeanFieldView, filled as the engine does: t, μ_t, μ_{t+1} (only if
 /// rewardUsesNext()), z_t, z_{t+1}; then stats = aggregate(view) and view.stats = stats.
@@ -56,14 +60,6 @@ struct Field {
   }
 };
 
-Row row(const Model& m, const MeanFieldView& v, std::int64_t s, std::int64_t a) {
-  std::vector<Transition> out;
-  m.transitions(v, s, a, out);
-  Row r;
-  for (const auto& tr : out) r[tr.next] += tr.prob;
-  return r;
-}
-
 /// The successor where two rows differ most (a missing successor has probability 0), or -1.
 std::int64_t worst(const Row& got, const Row& want, double tol, double& g, double& w) {
   std::int64_t at = -1;
@@ -80,33 +76,6 @@ void checkRow(const Row& got, const Row& want, const std::string& what, double t
   double g = 0, w = 0;
   const auto k = worst(got, want, tol, g, w);
   BOOST_CHECK_MESSAGE(k < 0, what << ": P(s' = " << k << ") = " << g << ", expected " << w);
-}
-
-/// |got - want| <= tol · max(1, |want|).
-void checkClose(double got, double want, const std::string& what, double tol = 1e-12) {
-  BOOST_CHECK_MESSAGE(std::abs(got - want) <= tol * std::max(1.0, std::abs(want)),
-                      what << " = " << got << ", expected " << want);
-}
-
-bool namesKey(const std::string& text, const std::string& key) {
-  const auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + 1)) {
-    const bool before = pos == 0 || !ident(text[pos - 1]);
-    const bool after = pos + key.size() >= text.size() || !ident(text[pos + key.size()]);
-    if (before && after) return true;
-  }
-  return false;
-}
-
-void expectInputError(const std::string& model, const Overrides& overrides, const std::string& key) {
-  try {
-    auto m = mfg::makeModel(model, overrides);
-    BOOST_ERROR(model << ": bad value for '" << key << "' was accepted");
-  } catch (const InputError& e) {
-    BOOST_CHECK_MESSAGE(namesKey(e.what(), key), model << ": InputError does not name '" << key << "': " << e.what());
-  } catch (const std::exception& e) {
-    BOOST_ERROR(model << ": bad value for '" << key << "' raised a non-InputError: " << e.what());
-  }
 }
 
 // ----- macro by hand (models.md §1.3) -----

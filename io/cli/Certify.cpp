@@ -99,29 +99,25 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
     trainer->setup();
     trainer->load(config.policy);
     if (world_rank == 0) policy_hash = io::sha256File(config.policy);
-  } else if (config.policy != "uniform") {
-    std::vector<int> counts{model->numSteps()};
-    const auto& enumerated = certifier.modelTree();
-    if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
-    const parallel::StateLayout world_layout(comm, model->numStates(), model->numActions());
+  }
+  // A policy file has one slice per step, or one per decision node of the enumerated tree.
+  const auto& enumerated = certifier.modelTree();
+  std::vector<int> counts{model->numSteps()};
+  if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
+  if (!network && config.policy != "uniform") {
     // Read once on the world layout to validate the whole file, then again per group below.
+    const parallel::StateLayout world_layout(comm, model->numStates(), model->numActions());
     io::readPolicy(config.policy, *model, world_layout, counts);
-    std::string digest;
-    if (world_rank == 0) digest = io::sha256File(config.policy);
-    policy_hash = digest;
+    if (world_rank == 0) policy_hash = io::sha256File(config.policy);
   }
   // Each bound runs on its own group split, so the policy is read on each group's layout there.
   auto load = [&](MPI_Comm group) -> PolicyTable {
     if (config.policy == "uniform") return PolicyTable::uniform();
     if (trainer) return PolicyTable::rule([trainer](const ExactEngine& engine) { return trainer->ruleFor(engine); });
     const parallel::StateLayout layout(group, model->numStates(), model->numActions());
-    std::vector<int> counts{model->numSteps()};
-    const auto& enumerated = certifier.modelTree();
-    if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
     Policy p = io::readPolicy(config.policy, *model, layout, counts);
-    if (p.steps() == model->numSteps() && (!model->noise() || !enumerated || enumerated->decisionNodes() != p.steps()))
-      return PolicyTable::byStep(std::move(p));
-    if (!model->noise()) return PolicyTable::byStep(std::move(p));
+    // Per step (on a chain, steps and nodes coincide), else per node of the enumerated tree.
+    if (counts.size() == 1 || p.steps() == model->numSteps()) return PolicyTable::byStep(std::move(p));
     return PolicyTable::byNode(std::move(p), enumerated);
   };
 

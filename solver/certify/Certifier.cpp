@@ -94,9 +94,11 @@ Bound Certifier::run(const std::vector<ScenarioTree>& units, const std::vector<d
     try {
       ExactEngine engine(model_, groups.group(), units[static_cast<std::size_t>(u)]);
       Policy pi;
-      if (table.indexing() == PolicyTable::Indexing::Rule) engine.forward(table.ruleFactory()(engine), pi);
+      MeanFieldFlow flow;  // a rule's forward pass already gives μ^π
+      const bool rule = table.indexing() == PolicyTable::Indexing::Rule;
+      if (rule) flow = engine.forward(table.ruleFactory()(engine), pi);
       else pi = table.on(engine.tree(), engine.layout(), cut_from_model_tree);
-      const auto r = engine.exploitabilityAtRoots(pi);
+      const auto r = engine.exploitabilityAtRoots(pi, rule ? &flow : nullptr);
       const int root = engine.tree().roots()[0];
       mine.push_back(r.exploitability);
       const auto& best = r.best_values.V[root];

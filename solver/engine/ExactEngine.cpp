@@ -75,21 +75,17 @@ MeanFieldFlow ExactEngine::forward(const Policy& pi, const MeanFieldFlow& env, c
   return propagate(pi, &env, &env_policy);
 }
 
-MeanFieldFlow ExactEngine::forward(const PolicyRule& rule, Policy& decided) {
+MeanFieldFlow ExactEngine::forward(const LevelRule& rule, Policy& decided) {
   decided.pi.assign(static_cast<std::size_t>(policySlices()), {});
   return propagate(decided, nullptr, nullptr, &rule, &decided);
 }
 
-MeanFieldFlow ExactEngine::forward(const LevelRule& rule, Policy& decided) {
-  decided.pi.assign(static_cast<std::size_t>(policySlices()), {});
-  return propagate(decided, nullptr, nullptr, nullptr, &decided, &rule);
-}
-
 MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy,
-                                     const PolicyRule* rule, Policy* decided, const LevelRule* level_rule) {
-  if (!rule && !level_rule) checkPolicy(pi);
-  const std::vector<double> uniform(static_cast<std::size_t>(layout_.localRows()),
-                                    1.0 / static_cast<double>(layout_.actions()));
+                                     const LevelRule* rule, Policy* decided) {
+  if (!rule) checkPolicy(pi);
+  // What the view of a decision passes as π_t (L_t is not known before π_t is); only rules need it.
+  std::vector<double> uniform;
+  if (rule) uniform.assign(static_cast<std::size_t>(layout_.localRows()), 1.0 / static_cast<double>(layout_.actions()));
   const auto A = layout_.actions();
   MeanFieldFlow flow;
   flow.mu.resize(tree_.size());
@@ -97,22 +93,16 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
   std::vector<double> x(static_cast<std::size_t>(layout_.localRows())), next;
   for (int n = 0; n < tree_.decisionNodes(); ++n) {
     const auto& node = tree_.node(n);
-    if (level_rule && n == tree_.levelBegin(node.level)) {
+    if (rule && n == tree_.levelBegin(node.level)) {
       // First node of a level: every node of the level is known (μ_t), so decide them together.
       std::vector<int> nodes;
       for (int m = n; m < tree_.levelBegin(node.level + 1); ++m) {
         nodes.push_back(m);
-        level_rule->observe(m, context_.at(node.level, flow.mu[m], nullptr, uniform, tree_.node(m).z, nullptr));
+        rule->observe(m, context_.at(node.level, flow.mu[m], nullptr, uniform, tree_.node(m).z, nullptr));
       }
-      level_rule->decide(node.level, nodes, *decided);
+      rule->decide(node.level, nodes, *decided);
       for (int m : nodes)
         if (decided->pi[m].size() != uniform.size()) throw std::logic_error("a level rule filled the wrong number of rows");
-    }
-    if (rule) {
-      // The view for the decision reads μ_t and z_t only; L_t is not known before π_t is.
-      auto& slice = decided->pi[n];
-      (*rule)(n, context_.at(node.level, flow.mu[n], nullptr, uniform, node.z, nullptr), slice);
-      if (slice.size() != uniform.size()) throw std::logic_error("a policy rule filled the wrong number of rows");
     }
     if (!kernel_.isStatic() || !kernel_.isFilled())
       kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
@@ -241,13 +231,15 @@ double ExactEngine::weightByInitial(int root, const std::vector<double>& f) cons
   return parallel::sum(layout_.comm(), local);
 }
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi) { return exploitability(pi, true); }
+ExploitabilityResult ExactEngine::exploitability(const Policy& pi) { return exploitability(pi, true, nullptr); }
 
-ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi) { return exploitability(pi, false); }
+ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi, MeanFieldFlow* flow) {
+  return exploitability(pi, false, flow);
+}
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tables) {
+ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow) {
   ExploitabilityResult r;
-  r.flow = forward(pi);
+  r.flow = flow ? std::move(*flow) : forward(pi);
   BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &r.best_values, keep_tables},
                            {Backup::Evaluate, &pi, 1.0, &r.policy_values, keep_tables}};
   backward(r.flow, pi, reqs);

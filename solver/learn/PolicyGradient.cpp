@@ -103,9 +103,9 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
     auto observed = std::make_shared<std::vector<std::vector<double>>>();
     Policy pi;
     const MeanFieldFlow flow = engine.forward(ruleFor(engine, observed), pi);
-    std::vector<std::vector<std::vector<double>>> obs(static_cast<std::size_t>(P));
-    for (int j = 0; j < P; ++j)
-      for (int t = 0; t < T; ++t) obs[j].push_back((*observed)[static_cast<std::size_t>(t * P + j)]);
+    const auto obs = [&observed, P](int j, int t) -> const std::vector<double>& {
+      return (*observed)[static_cast<std::size_t>(t * P + j)];
+    };
 
     // A deviating agent: its own policy on the population's observations, with the population fixed.
     Policy agent_pi;
@@ -117,7 +117,7 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
       const auto states = net_->states(layout.begin(), layout.end());
       for (int j = 0; j < P; ++j) {
         std::vector<double> flat_obs;
-        for (const auto& o : obs[j]) flat_obs.insert(flat_obs.end(), o.begin(), o.end());
+        for (int t = 0; t < T; ++t) flat_obs.insert(flat_obs.end(), obs(j, t).begin(), obs(j, t).end());
         const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, observation_size_});
         const auto probs = net_->probabilities(states, net_->observations(sequence)).to(torch::kFloat64).contiguous();
         for (int t = 0; t < T; ++t) {
@@ -153,7 +153,7 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
         for (int t = 0; t < T; ++t)
           for (int j = j0; j < j0 + b; ++j) {
             ids.push_back(t * P + j);
-            flat_obs.insert(flat_obs.end(), obs[j][t].begin(), obs[j][t].end());
+            flat_obs.insert(flat_obs.end(), obs(j, t).begin(), obs(j, t).end());
           }
         const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, b, observation_size_});
         const auto embeddings = net_->observations(sequence).reshape({T * b, -1});
@@ -352,8 +352,8 @@ TrainEvaluation PolicyGradientTrainer::evaluate(std::size_t max_nodes) {
     ExactEngine engine(model_, world_, std::move(tree));
     const auto rule = ruleFor(engine);
     Policy pi;
-    engine.forward(rule, pi);
-    ev.non_anticipative = engine.exploitabilityAtRoots(pi).exploitability;
+    auto flow = engine.forward(rule, pi);
+    ev.non_anticipative = engine.exploitabilityAtRoots(pi, &flow).exploitability;
     ev.has_exact = true;
   }
   return ev;
