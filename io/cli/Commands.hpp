@@ -53,8 +53,12 @@ struct TrainConfig {
   bool resume = false;
   std::string state_encoding = "index";
   std::string out = "mfg-train";
+  long inject_nan_at = -1;         ///< testing only: a NaN gradient at this iteration
 };
-void train(const TrainConfig& config, MPI_Comm comm);
+/// Exit status of a run whose gradient, objective or parameters stopped being finite.
+inline constexpr int kExitDiverged = 3;
+/// Returns the exit status: 0, kExitDiverged, or parallel::kExitPreempted after a signal.
+int train(const TrainConfig& config, MPI_Comm comm);
 
 /// PNGs from DIR/result.h5 (written on rank 0).
 void plot(const std::string& dir, MPI_Comm comm);

@@ -14,6 +14,7 @@
 #include "io/cli/CommandUtil.hpp"
 #include "io/cli/Commands.hpp"
 #include "parallel/Collectives.hpp"
+#include "parallel/StopRequest.hpp"
 #include "solver/learn/PolicyGradient.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
@@ -123,7 +124,7 @@ void setThreads(int n) {
 
 }  // namespace
 
-void train(const TrainConfig& config, MPI_Comm comm) {
+int train(const TrainConfig& config, MPI_Comm comm) {
   io::Logger log(comm);
   const auto model = makeModel(config.model, config.parameters);
   if (config.algorithm != "spg" && config.algorithm != "rspg")
@@ -136,6 +137,12 @@ void train(const TrainConfig& config, MPI_Comm comm) {
     throw InputError("checkpoint-every = " + std::to_string(config.checkpoint_every) + " must be >= 1");
   if (config.state_encoding != "index" && config.state_encoding != "value")
     throw InputError("state-encoding = '" + config.state_encoding + "' is invalid (valid: index, value)");
+  if (!std::isfinite(config.time_limit) || config.time_limit < 0)
+    throw InputError("time-limit = " + std::to_string(config.time_limit) + " is invalid (valid: >= 0 seconds; 0: none)");
+  if (config.eval_paths < 0)
+    throw InputError("eval-paths = " + std::to_string(config.eval_paths) + " is invalid (valid: >= 0; 0: --paths)");
+  if (config.inject_nan_at < -1)
+    throw InputError("inject-nan-at = " + std::to_string(config.inject_nan_at) + " is invalid (valid: >= 0)");
   int world_size = 1, world_rank = 0;
   MPI_Comm_size(comm, &world_size);
   MPI_Comm_rank(comm, &world_rank);
@@ -153,6 +160,7 @@ void train(const TrainConfig& config, MPI_Comm comm) {
   settings.groups = config.groups;
   settings.eval_paths = config.eval_paths;
   settings.state_as_index = config.state_encoding == "index";
+  settings.inject_nan_at = config.inject_nan_at;
   PolicyGradientTrainer trainer(*model, comm, settings);
   trainer.setup();
   makeDirectory(config.out, comm);
@@ -176,6 +184,9 @@ void train(const TrainConfig& config, MPI_Comm comm) {
   };
   const auto record = [&](double objective) {
     const auto ev = trainer.evaluate();
+    if (!std::isfinite(ev.clairvoyant))
+      throw DivergenceError("the evaluated exploitability is not finite at iteration " +
+                            std::to_string(trainer.iteration()));
     history.iteration.push_back(static_cast<double>(trainer.iteration()));
     history.wall_seconds.push_back(trained_seconds);
     history.exploitability.push_back(ev.clairvoyant);
@@ -196,30 +207,50 @@ void train(const TrainConfig& config, MPI_Comm comm) {
            model->name(), model->numStates(), model->numActions(), model->numSteps(), config.algorithm, config.paths,
            config.iterations, world_size, threadsPerRank());
   log.info("{:>8}  {:>14}  {:>20}  {:>14}  {:>10}", "iter", "clairvoyant", "95% CI", "exact (tree)", "train [s]");
-  if (history.iteration.empty()) record(std::nan(""));
 
+  // Stops: the time limit (clean: results are written), a signal (checkpoint only, exit
+  // kExitPreempted so that the job script requeues), divergence (nothing new written, exit 3).
+  const parallel::StopRequest stop_request;
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   bool stopped = false;
-  while (trainer.iteration() < config.iterations) {
-    // Every rank takes rank 0's decision, so all stop at the same iteration boundary.
-    const double over = config.time_limit > 0 && elapsed() >= config.time_limit ? 1.0 : 0.0;
-    if (parallel::broadcast(comm, over) > 0.0) {
-      stopped = true;
-      log.info("time limit of {} s reached at iteration {}; writing the checkpoint and results", config.time_limit,
-               trainer.iteration());
-      break;
+  try {
+    if (history.iteration.empty()) record(std::nan(""));
+    while (trainer.iteration() < config.iterations) {
+      // One reduction per iteration: every rank stops at the same boundary, for a signal any rank
+      // got or for rank 0's clock.
+      const bool over = world_rank == 0 && config.time_limit > 0 && elapsed() >= config.time_limit;
+      if (stop_request.agreed(comm, over)) {
+        if (const int sig = static_cast<int>(parallel::max(comm, stop_request.signal())); sig > 0) {
+          save();
+          log.info("mfg train: stopped by signal {} at iteration {}; checkpoint written to {}; exiting with status {} "
+                   "(rerun with --resume to continue)",
+                   sig, trainer.iteration(), checkpoint, parallel::kExitPreempted);
+          return parallel::kExitPreempted;
+        }
+        stopped = true;
+        log.info("time limit of {} s reached at iteration {}; writing the checkpoint and results", config.time_limit,
+                 trainer.iteration());
+        break;
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      const double objective = trainer.iterate();
+      trained_seconds += parallel::broadcast(
+          comm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      const long k = trainer.iteration();
+      if (k % config.eval_every == 0 || k == config.iterations) record(objective);
+      if (k % config.checkpoint_every == 0) save();
     }
-    const auto t0 = std::chrono::steady_clock::now();
-    const double objective = trainer.iterate();
-    trained_seconds += parallel::broadcast(
-        comm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    const long k = trainer.iteration();
-    if (k % config.eval_every == 0 || k == config.iterations) record(objective);
-    if (k % config.checkpoint_every == 0) save();
+    if (history.iteration.empty() || history.iteration.back() != static_cast<double>(trainer.iteration()))
+      record(std::nan(""));
+  } catch (const DivergenceError& e) {
+    const bool kept = std::filesystem::exists(checkpoint);
+    log.error("mfg train: training diverged: {}. {}; no results were written. Lower --learning-rate, or rerun with "
+              "--resume from the checkpoint.",
+              e.what(),
+              kept ? "The last good checkpoint is kept in " + checkpoint : std::string("No checkpoint had been written"));
+    return kExitDiverged;
   }
-  if (history.iteration.empty() || history.iteration.back() != static_cast<double>(trainer.iteration()))
-    record(std::nan(""));
   save();
 
   const int T = model->numSteps();
@@ -257,6 +288,7 @@ void train(const TrainConfig& config, MPI_Comm comm) {
   io::writeTextAtomically((dir / "summary.json").string(), summary.dump(2) + "\n", comm);
   log.info("final clairvoyant exploitability {:.6g} after {} iterations ({:.2f} s of training); wrote {}",
            history.exploitability.back(), trainer.iteration(), trained_seconds, dir.string());
+  return 0;
 }
 
 }  // namespace mfg::cli

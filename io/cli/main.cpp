@@ -1,5 +1,7 @@
 // mfg: command-line entry point. Parses flags, then hands over to the commands in Commands.cpp.
-// Exit status: 0 success, 2 bad input (nothing written), 1 internal failure (all ranks abort).
+// Exit status: 0 success, 1 internal failure (all ranks abort), 2 bad input (nothing written),
+// 3 training diverged (last good checkpoint kept), 75 stopped by SIGUSR1/SIGTERM after writing a
+// checkpoint (rerun with --resume; the SLURM scripts requeue).
 #include <hdf5.h>
 #include <mpi.h>
 
@@ -134,6 +136,8 @@ int run(int argc, char** argv, const std::string&) {
   t->add_option("--state-encoding", tr.state_encoding, "index (learned embedding) | value (normalised coordinates)")
       ->capture_default_str();
   t->add_option("--out", tr.out, "Output directory")->capture_default_str();
+  t->add_option("--inject-nan-at", tr.inject_nan_at, "Testing: make the gradient NaN at this iteration")
+      ->group("");  // hidden: exercises the divergence guard
 
   std::string plot_dir;
   auto* pl = app.add_subcommand("plot",
@@ -206,7 +210,7 @@ int run(int argc, char** argv, const std::string&) {
       }
     }
     mfg::io::applySetItems(train_set, merged.parameters);
-    mfg::cli::train(merged, MPI_COMM_WORLD);
+    return mfg::cli::train(merged, MPI_COMM_WORLD);
   } else if (c->parsed()) {
     mfg::io::applySetItems(cert_set, cert.parameters);
     mfg::cli::certify(cert, MPI_COMM_WORLD);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 
 #include "parallel/Collectives.hpp"
@@ -317,12 +318,18 @@ double PolicyGradientTrainer::iterate() {
 
   double J = 0.0;
   auto grad = gradient(mix(settings_.seed ^ mix(static_cast<std::uint64_t>(iteration_))), &J);
-  if (!torch::isfinite(grad).all().item<bool>())
-    throw std::runtime_error("the policy gradient is not finite at iteration " + std::to_string(iteration_));
+  if (iteration_ == settings_.inject_nan_at) grad.fill_(std::numeric_limits<double>::quiet_NaN());
+  // The gradient is the allreduced one, so every rank takes the same branch here.
+  if (!std::isfinite(J) || !torch::isfinite(grad).all().item<bool>())
+    throw DivergenceError("the policy gradient or objective is not finite at iteration " + std::to_string(iteration_) +
+                          " (J = " + std::to_string(J) + ")");
   const double norm = grad.norm().item<double>();
   if (norm > settings_.clip_norm) grad.mul_(settings_.clip_norm / norm);
   setFlatGradients(*net_, grad.neg());  // Adam minimises −J
   adam_->step();
+  if (!torch::isfinite(flatParameters(*net_)).all().item<bool>())
+    throw DivergenceError("the network parameters are not finite after the step of iteration " +
+                          std::to_string(iteration_));
   ++iteration_;
   return J;
 }

@@ -37,6 +37,14 @@ struct TrainSettings {
   bool state_as_index = true;
   int beta_head = -1;              ///< −1: on for macro's ordered consumption grid
   bool float64 = false;            ///< network in double precision (tests)
+  long inject_nan_at = -1;         ///< fault injection for the divergence tests: NaN gradient at this iteration
+};
+
+/// The gradient, the objective or θ stopped being finite; θ and the optimiser are then unusable,
+/// so the caller keeps the last checkpoint it wrote instead of writing a new one.
+class DivergenceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct TrainEvaluation {

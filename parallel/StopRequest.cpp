@@ -1,0 +1,40 @@
+#include "parallel/StopRequest.hpp"
+
+#include <stdexcept>
+
+namespace mfg::parallel {
+
+namespace {
+
+// A signal handler cannot reach an object, so the one thing it records lives here; it is only
+// ever written by the handler and read by StopRequest.
+volatile std::sig_atomic_t g_received_signal = 0;
+
+extern "C" void recordSignal(int sig) { g_received_signal = sig; }
+
+}  // namespace
+
+StopRequest::StopRequest() {
+  g_received_signal = 0;
+  struct sigaction action {};
+  action.sa_handler = recordSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // blocking calls (file I/O, MPI progress) continue after the handler
+  if (sigaction(SIGUSR1, &action, &previous_usr1_) != 0 || sigaction(SIGTERM, &action, &previous_term_) != 0)
+    throw std::runtime_error("cannot install the SIGUSR1/SIGTERM handlers");
+}
+
+StopRequest::~StopRequest() {
+  sigaction(SIGUSR1, &previous_usr1_, nullptr);
+  sigaction(SIGTERM, &previous_term_, nullptr);
+}
+
+bool StopRequest::agreed(MPI_Comm comm, bool also_stop) const {
+  int local = (g_received_signal != 0 || also_stop) ? 1 : 0, any = 0;
+  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
+  return any != 0;
+}
+
+int StopRequest::signal() const { return static_cast<int>(g_received_signal); }
+
+}  // namespace mfg::parallel

@@ -1,0 +1,33 @@
+#pragma once
+// Preemption: SIGUSR1 or SIGTERM (what SLURM sends before a time limit or on `scancel --signal`)
+// asks a long run to stop. The signal may reach some ranks and not others, or reach them at
+// different moments, so the run stops only where every rank agrees: at an iteration boundary,
+// through one reduction over the communicator.
+#include <mpi.h>
+
+#include <csignal>
+
+namespace mfg::parallel {
+
+/// Exit status of a run stopped by SIGUSR1/SIGTERM after writing its checkpoint (sysexits.h's
+/// EX_TEMPFAIL: "try again later"). The SLURM scripts requeue the job on this status.
+inline constexpr int kExitPreempted = 75;
+
+class StopRequest {
+ public:
+  /// Installs the handlers for SIGUSR1 and SIGTERM; the destructor puts back the previous ones.
+  StopRequest();
+  ~StopRequest();
+  StopRequest(const StopRequest&) = delete;
+  StopRequest& operator=(const StopRequest&) = delete;
+
+  /// Collective: true on every rank when any rank has received a signal or passes `also_stop`.
+  bool agreed(MPI_Comm comm, bool also_stop = false) const;
+  /// The signal this rank received (0 if none); for messages.
+  int signal() const;
+
+ private:
+  struct sigaction previous_usr1_{}, previous_term_{};
+};
+
+}  // namespace mfg::parallel
