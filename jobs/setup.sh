@@ -20,6 +20,7 @@ packages=(
   libeigen3-dev libboost-test-dev libtorch-dev
   libopenblas0-pthread  # LibTorch on Debian calls the system BLAS; the reference one is ~4x slower
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+  slurm-wlm munge  # the job scripts' tests run on a local one-node cluster (jobs/slurm)
 )
 missing=()
 for p in "${packages[@]}"; do

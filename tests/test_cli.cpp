@@ -16,14 +16,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/ProcessHelpers.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int status;
-  std::string output;
-};
+using mfgtest::readAll;
+using mfgtest::readJson;
+using mfgtest::Run;
 
 // ranks = 0 starts mfg without mpirun (an MPI singleton, as a laptop user runs it); mpirun takes
 // a second or two to wind down a job that exits non-zero, so the many failure cases use that.
@@ -31,26 +32,13 @@ Run mfg(int ranks, const std::string& args) {
   const std::string launcher = ranks == 0 ? std::string()
                                           : std::string(MFG_MPIEXEC) + " -n " + std::to_string(ranks) +
                                                 " --oversubscribe --allow-run-as-root ";
-  const std::string cmd = launcher + MFG_BINARY + " " + args + " < /dev/null 2>&1";
-  Run r{0, {}};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  BOOST_REQUIRE(pipe);
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, pipe)) r.output += buf;
-  const int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+  return mfgtest::shell(launcher + MFG_BINARY + " " + args);
 }
 
 fs::path scratch(const std::string& name) {
   const fs::path p = fs::temp_directory_path() / ("mfg-test-cli-" + std::to_string(::getpid())) / name;
   fs::create_directories(p.parent_path());
   return p;
-}
-
-nlohmann::json readJson(const fs::path& p) {
-  std::ifstream f(p);
-  return nlohmann::json::parse(f);
 }
 
 std::vector<hsize_t> datasetShape(hid_t file, const char* name) {
@@ -62,19 +50,6 @@ std::vector<hsize_t> datasetShape(hid_t file, const char* name) {
   H5Sclose(s);
   H5Dclose(d);
   return dims;
-}
-
-std::vector<double> readAll(const fs::path& file, const char* name) {
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  BOOST_REQUIRE(f >= 0);
-  const hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-  const hid_t s = H5Dget_space(d);
-  std::vector<double> v(H5Sget_simple_extent_npoints(s));
-  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-  H5Sclose(s);
-  H5Dclose(d);
-  H5Fclose(f);
-  return v;
 }
 
 std::string stringAttribute(hid_t obj, const char* name) {
