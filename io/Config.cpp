@@ -1,6 +1,9 @@
 #include "io/Config.hpp"
 
+#include <cmath>
 #include <filesystem>
+#include <iomanip>
+#include <sstream>
 #include <toml++/toml.h>
 
 #include "solver/models/InputError.hpp"
@@ -84,6 +87,44 @@ void applyTomlFile(const std::string& path, SolveConfig& config) {
       throw InputError("config file '" + path + "': unknown key '" + key +
                        "' (valid keys: model, algorithm, iterations, out, [parameters], [settings])");
     }
+  }
+}
+
+std::vector<SettingRange> trainSettingRanges() {
+  return {
+      {"paths", true, 1, 1e6},
+      {"learning_rate", false, 0, 10, true},
+      {"seed", true, 0, 9007199254740992.0},  // 2^53: every integer up to it is exact in TOML's double
+      {"groups", true, 0, 1e6},
+      {"eval_paths", true, 0, 1e6},
+      {"eval_every", true, 1, static_cast<double>(kMaxIterations)},
+      {"checkpoint_every", true, 1, static_cast<double>(kMaxIterations)},
+      {"time_limit", false, 0, 1e9},
+  };
+}
+
+void checkSettings(const std::string& path, const std::map<std::string, double>& settings,
+                   const std::vector<SettingRange>& ranges) {
+  const auto number = [](double v) {
+    std::ostringstream os;
+    os << std::setprecision(17) << v;
+    return os.str();
+  };
+  for (const auto& [key, value] : settings) {
+    const SettingRange* range = nullptr;
+    std::string names;
+    for (const auto& r : ranges) {
+      if (key == r.key) range = &r;
+      names += (names.empty() ? "" : ", ") + std::string(r.key);
+    }
+    if (!range)
+      throw InputError("config file '" + path + "': unknown key 'settings." + key + "' (valid: " + names + ")");
+    const bool in = (range->lo_open ? value > range->lo : value >= range->lo) && value <= range->hi;
+    const bool whole = !range->integer || std::floor(value) == value;
+    if (!in || !whole)
+      throw InputError("config file '" + path + "': settings." + key + " = " + number(value) + " is invalid (valid: " +
+                       (range->integer ? "an integer in " : "") + (range->lo_open ? "(" : "[") + number(range->lo) +
+                       ", " + number(range->hi) + "])");
   }
 }
 

@@ -32,4 +32,20 @@ void applySetItems(const std::vector<std::string>& items, std::map<std::string, 
 
 constexpr long kMaxIterations = 100000000;
 
+/// The valid values of one [settings] key.
+struct SettingRange {
+  const char* key;
+  bool integer;
+  double lo, hi;
+  bool lo_open = false;  ///< (lo, hi] instead of [lo, hi]
+};
+
+/// The [settings] that `mfg train` reads from a config file, with their ranges.
+std::vector<SettingRange> trainSettingRanges();
+
+/// Rejects (InputError naming the file, the key, the value and the valid range) any setting that
+/// is not in `ranges`, not an integer where one is needed, or out of its range (NaN included).
+void checkSettings(const std::string& path, const std::map<std::string, double>& settings,
+                   const std::vector<SettingRange>& ranges);
+
 }  // namespace mfg::io

@@ -1,11 +1,15 @@
 // The mfg command line end to end, at 1, 2 and 3 ranks: solve, then evaluate the policy it wrote;
 // the result.h5 layout; and malformed input rejected with status 2 and nothing written.
 #define BOOST_TEST_MODULE cli
+#include <fcntl.h>
 #include <hdf5.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +18,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/ProcessHelpers.hpp"
@@ -520,4 +525,144 @@ BOOST_AUTO_TEST_CASE(plot_writes_the_pngs_of_a_training_run) {
   BOOST_TEST((shape == std::vector<hsize_t>{4, 17, 101}));
   const Run missing = mfg(0, "plot " + (dir / "nothing").string());
   BOOST_TEST(missing.status == 2, missing.output);
+}
+
+BOOST_AUTO_TEST_CASE(divergence_stops_training_and_keeps_the_last_good_checkpoint) {
+  const fs::path dir = scratch("diverged");
+  const std::string args = "train --model lq --set T=6 --algorithm spg --paths 2 --iterations 8 --eval-every 2 "
+                           "--checkpoint-every 2 --out " + dir.string();
+  const Run r = mfg(2, args + " --inject-nan-at 5");
+  BOOST_TEST(r.status == 3, r.output);
+  BOOST_TEST(r.output.find("diverged") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("not finite at iteration 5") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("last good checkpoint is kept") != std::string::npos, r.output);
+  BOOST_TEST(!fs::exists(dir / "result.h5"));
+  BOOST_TEST(!fs::exists(dir / "summary.json"));
+  // The checkpoint is the one of iteration 4, and a resumed run finishes from it.
+  const Run resumed = mfg(2, args + " --resume");
+  BOOST_REQUIRE_MESSAGE(resumed.status == 0, resumed.output);
+  BOOST_TEST(resumed.output.find("at iteration 4") != std::string::npos, resumed.output);
+  BOOST_TEST(std::isfinite(readJson(dir / "summary.json")["exploitability"].get<double>()));
+}
+
+BOOST_AUTO_TEST_CASE(bad_train_configs_and_checkpoints_exit_2_and_write_nothing) {
+  const fs::path dir = scratch("bad_train");
+  const fs::path out = dir / "out";
+  fs::create_directories(dir);
+  const struct { std::string toml; std::string must_mention; } configs[] = {
+      {"[settings]\npaths = -4\n", "settings.paths = -4"},
+      {"[settings]\npaths = 1e12\n", "settings.paths"},
+      {"[settings]\npaths = 2.5\n", "an integer"},
+      {"[settings]\nlearning_rate = 0\n", "(0, 10]"},
+      {"[settings]\nlearning_rate = nan\n", "learning_rate = nan"},
+      {"[settings]\ntime_limit = -1\n", "time_limit"},
+      {"[settings]\neval_every = 0\n", "eval_every"},
+      {"[settings]\nmomentum = 0.9\n", "settings.momentum"},
+      {"[settings]\nseed = \"x\"\n", "settings.seed"},
+      {"iterations = -1\n", "iterations"},
+      {"model = \"lq\"\n[parameters]\nT = 0\n", "T"},
+      {"model = \"lq\"\n[parameters]\ngamma = 1.5\n", "gamma"},
+      {"[parameters\n", "not valid TOML"},
+  };
+  int k = 0;
+  for (const auto& c : configs) {
+    BOOST_TEST_CONTEXT(c.toml) {
+      const fs::path cfg = dir / ("c" + std::to_string(k++) + ".toml");
+      std::ofstream(cfg) << c.toml;
+      const Run r = mfg(0, "train --model lq --config " + cfg.string() + " --out " + out.string());
+      BOOST_TEST(r.status == 2, r.output);
+      BOOST_TEST(r.output.find(c.must_mention) != std::string::npos, r.output);
+      BOOST_TEST(!fs::exists(out));
+    }
+  }
+
+  // Checkpoints: a truncated one, one that is not a checkpoint at all, another model's.
+  const fs::path good = dir / "good";
+  const Run trained = mfg(0, "train --model lq --set T=4 --paths 2 --iterations 1 --out " + good.string());
+  BOOST_REQUIRE_MESSAGE(trained.status == 0, trained.output);
+  const auto size = fs::file_size(good / "checkpoint.pt");
+  fs::create_directories(dir / "truncated");
+  fs::copy_file(good / "checkpoint.pt", dir / "truncated" / "checkpoint.pt");
+  fs::resize_file(dir / "truncated" / "checkpoint.pt", size / 2);
+  fs::create_directories(dir / "text");
+  std::ofstream(dir / "text" / "checkpoint.pt") << "not a checkpoint\n";
+  for (const char* name : {"truncated", "text"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const fs::path ckpt = dir / name / "checkpoint.pt";
+      const Run resume = mfg(0, "train --model lq --set T=4 --paths 2 --iterations 2 --resume --out " +
+                                    (dir / name).string());
+      BOOST_TEST(resume.status == 2, resume.output);
+      BOOST_TEST(resume.output.find("checkpoint") != std::string::npos, resume.output);
+      BOOST_TEST(!fs::exists(dir / name / "result.h5"));
+      const Run cert = mfg(0, "certify --model lq --set T=4 --policy " + ckpt.string() + " --paths 2 --out " +
+                                  (dir / name / "cert").string());
+      BOOST_TEST(cert.status == 2, cert.output);
+      BOOST_TEST(!fs::exists(dir / name / "cert.json"));
+    }
+  }
+  const Run other = mfg(0, "certify --model beach_bar --policy " + (good / "checkpoint.pt").string() +
+                               " --paths 2 --out " + (dir / "other").string());
+  BOOST_TEST(other.status == 2, other.output);
+  BOOST_TEST(other.output.find("belongs to another run") != std::string::npos, other.output);
+}
+
+BOOST_AUTO_TEST_CASE(a_rank_that_dies_ends_the_whole_job_within_seconds) {
+  // kill -9 one rank of a 3-rank training run: mpirun must end every rank and exit non-zero soon,
+  // not leave the others waiting in the next allreduce.
+  const fs::path dir = scratch("rank_failure");
+  const std::string log = (dir.parent_path() / "rank_failure.log").string();
+  const std::string cmd = std::string(MFG_MPIEXEC) + " -n 3 --oversubscribe --allow-run-as-root " + MFG_BINARY +
+                          " train --model lq --iterations 100000 --eval-every 1000000 --out " + dir.string();
+  const pid_t launcher = ::fork();
+  BOOST_REQUIRE(launcher >= 0);
+  if (launcher == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // The ranks: mfg processes whose parent is mpirun; wait until all three run and training began.
+  const auto ranks = [&] {
+    std::vector<pid_t> pids;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      const std::string name = e.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(e.path() / "stat");
+      std::string pid, comm, state;
+      long ppid = 0;
+      if (stat >> pid >> comm >> state >> ppid && ppid == launcher && comm == "(mfg)") pids.push_back(std::stoi(pid));
+    }
+    return pids;
+  };
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 300 && (pids.size() < 3 || !fs::exists(dir)); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pids = ranks();
+  }
+  BOOST_REQUIRE_EQUAL(pids.size(), 3u);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // well inside the iterations
+  BOOST_REQUIRE(::kill(pids.back(), SIGKILL) == 0);
+  const auto killed = std::chrono::steady_clock::now();
+  int raw = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(launcher, &raw, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() - killed < std::chrono::seconds(30))
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  if (done == 0) {
+    ::kill(launcher, SIGKILL);
+    ::waitpid(launcher, &raw, 0);
+  }
+  BOOST_REQUIRE_MESSAGE(done == launcher, "mpirun still running 30 s after a rank died");
+  BOOST_TEST_MESSAGE("job ended " << seconds << " s after the rank died");
+  BOOST_TEST(seconds < 10.0);
+  BOOST_TEST(!(WIFEXITED(raw) && WEXITSTATUS(raw) == 0));
+  // No rank is left running (a zombie waiting for its parent to reap it has ended).
+  const auto running = [](pid_t p) {
+    std::ifstream stat("/proc/" + std::to_string(p) + "/stat");
+    std::string pid, comm, state;
+    return static_cast<bool>(stat >> pid >> comm >> state) && state != "Z" && state != "X";
+  };
+  for (pid_t p : pids) BOOST_TEST(!running(p), "rank " << p << " still running");
 }

@@ -1,12 +1,14 @@
 // SPG / RSPG (methods.md §4): the surrogate's gradient against central finite differences of the
 // agent's objective, θ bitwise identical on every rank, a resumed run equal to an uninterrupted
-// one bit for bit, and the gradient independent of the rank groups.
+// one bit for bit, the gradient independent of the rank groups, and non-finite values caught.
 #define BOOST_TEST_MODULE learn
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "MpiFixture.hpp"
 #include "solver/learn/PolicyGradient.hpp"
+#include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
 
 BOOST_TEST_GLOBAL_FIXTURE(PetscFixture);
@@ -135,4 +137,39 @@ BOOST_AUTO_TEST_CASE(gradient_does_not_depend_on_groups) {
     BOOST_TEST(diff <= 1e-10 * std::max(1.0, reference.abs().max().item<double>()),
                groups << " groups: largest gradient difference " << diff);
   }
+}
+
+BOOST_AUTO_TEST_CASE(non_finite_checkpoints_and_gradients_are_caught) {
+  const auto model = makeModel("lq", {{"T", {6}}});
+  auto settings = small(false);
+  const auto dir = std::filesystem::temp_directory_path() / "mfg-test-learn";
+  if (worldRank() == 0) std::filesystem::create_directories(dir);
+  MPI_Barrier(MPI_COMM_WORLD);
+  const std::string checkpoint = (dir / ("nan_np" + std::to_string(worldSize()) + ".pt")).string();
+  {
+    // A checkpoint whose θ holds one NaN is refused as bad input on every rank.
+    PolicyGradientTrainer poisoned(*model, MPI_COMM_WORLD, settings);
+    poisoned.setup();
+    auto theta = flatParameters(*poisoned.network()).clone();
+    theta[theta.numel() / 2] = std::numeric_limits<double>::quiet_NaN();
+    setFlatParameters(*poisoned.network(), theta);
+    poisoned.save(checkpoint);
+  }
+  PolicyGradientTrainer reader(*model, MPI_COMM_WORLD, settings);
+  reader.setup();
+  BOOST_CHECK_EXCEPTION(reader.load(checkpoint), InputError, [](const InputError& e) {
+    return std::string(e.what()).find("non-finite") != std::string::npos;
+  });
+  BOOST_TEST(reader.iteration() == 0);
+
+  // A NaN gradient at iteration 2 stops the step before θ moves, on every rank alike.
+  settings.inject_nan_at = 2;
+  PolicyGradientTrainer trainer(*model, MPI_COMM_WORLD, settings);
+  trainer.setup();
+  trainer.iterate();
+  trainer.iterate();
+  const auto before = flatParameters(*trainer.network()).clone();
+  BOOST_CHECK_THROW(trainer.iterate(), DivergenceError);
+  BOOST_TEST(trainer.iteration() == 2);
+  BOOST_TEST(torch::equal(before, flatParameters(*trainer.network())));
 }

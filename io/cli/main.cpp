@@ -188,6 +188,7 @@ int run(int argc, char** argv, const std::string&) {
       if (!t->count("--iterations")) merged.iterations = file.iterations;
       if (!t->count("--out")) merged.out = file.out;
       merged.parameters = file.parameters;
+      mfg::io::checkSettings(train_config, file.settings, mfg::io::trainSettingRanges());
       for (const auto& [key, value] : file.settings) {
         const auto flag = "--" + std::string(key == "learning_rate" ? "learning-rate"
                                              : key == "eval_paths" ? "eval-paths"
@@ -203,10 +204,6 @@ int run(int argc, char** argv, const std::string&) {
         else if (key == "eval_every") merged.eval_every = static_cast<long>(value);
         else if (key == "checkpoint_every") merged.checkpoint_every = static_cast<long>(value);
         else if (key == "time_limit") merged.time_limit = value;
-        else
-          throw mfg::InputError("config file '" + train_config + "': unknown key 'settings." + key +
-                                "' (valid: paths, learning_rate, seed, groups, eval_paths, eval_every, "
-                                "checkpoint_every, time_limit)");
       }
     }
     mfg::io::applySetItems(train_set, merged.parameters);

@@ -406,7 +406,10 @@ void PolicyGradientTrainer::load(const std::string& path, std::map<std::string, 
       if (!other || other->sizes() != item.value().sizes() || other->dtype() != item.value().dtype())
         throw InputError("checkpoint '" + path + "': parameter '" + item.key() + "' is missing or has another shape");
     }
-    setFlatParameters(*net_, flatParameters(*scratch));
+    const auto theta = flatParameters(*scratch);
+    if (!torch::isfinite(theta).all().item<bool>())
+      throw InputError("checkpoint '" + path + "' holds non-finite network parameters (NaN or Inf)");
+    setFlatParameters(*net_, theta);
     torch::serialize::InputArchive optimiser;
     archive.read("optimiser", optimiser);
     adam_->load(optimiser);
