@@ -111,9 +111,10 @@ void readDistributed(hid_t dataset, const std::vector<hsize_t>& dims, hsize_t lo
   selectBlockRange(space, dims, lo, hi);
   local.assign(dims[0] * (hi - lo), 0.0);
   Hid mem = memorySpace(local.size());
-  Hid dxpl = transferCollective();
+  // Independent I/O: a damaged chunk then fails only the ranks that read it, which report it through
+  // the caller's error agreement, instead of leaving the others inside a collective read.
   double dummy = 0.0;
-  checked(H5Dread(dataset, H5T_NATIVE_DOUBLE, mem, space, dxpl, local.empty() ? &dummy : local.data()),
+  checked(H5Dread(dataset, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, local.empty() ? &dummy : local.data()),
           "H5Dread");
 }
 

@@ -121,8 +121,30 @@ Policy readPolicy(const std::string& path, const ExactEngine& engine) {
   return readPolicy(path, engine.model(), engine.layout(), {engine.policySlices()});
 }
 
+namespace {
+
+Policy readPolicyChecked(const std::string& path, const Model& model, const parallel::StateLayout& layout,
+                         const std::vector<int>& slice_counts);
+
+}  // namespace
+
 Policy readPolicy(const std::string& path, const Model& model, const parallel::StateLayout& layout,
                   const std::vector<int>& slice_counts) {
+  // A damaged file can fail any HDF5 call; the metadata is the same on every rank, so they all
+  // fail alike, and the data read agrees on its errors itself.
+  try {
+    return readPolicyChecked(path, model, layout, slice_counts);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw InputError("policy file '" + path + "': cannot be read (" + e.what() + "); the file is damaged or truncated");
+  }
+}
+
+namespace {
+
+Policy readPolicyChecked(const std::string& path, const Model& model, const parallel::StateLayout& layout,
+                         const std::vector<int>& slice_counts) {
   const auto A = layout.actions();
   const auto fail = [&](const std::string& why) { throw InputError("policy file '" + path + "': " + why); };
 
@@ -152,9 +174,57 @@ Policy readPolicy(const std::string& path, const Model& model, const parallel::S
          (slice_counts.size() > 1 ? " (steps or scenario-tree nodes, state shape..., action shape...)"
                                   : " (steps, state shape..., action shape...)"));
   const hsize_t steps = expected[0];
+  {
+    // libhdf5 trusts a dataset's layout message: a damaged compact or contiguous layout that stores
+    // fewer bytes than the shape needs makes H5Dread copy past its buffer. Checked here instead.
+    hsize_t elements = 1;
+    for (hsize_t d : expected) elements *= d;
+    Hid dcpl(checked(H5Dget_create_plist(dset), "H5Dget_create_plist"), H5Pclose);
+    const H5D_layout_t storage = H5Pget_layout(dcpl);
+    if (storage != H5D_CHUNKED && H5Dget_storage_size(dset) < elements * sizeof(double))
+      fail("/policy stores " + std::to_string(H5Dget_storage_size(dset)) + " bytes, fewer than its shape needs (" +
+           std::to_string(elements * sizeof(double)) + "); the file is damaged");
+    if (storage != H5D_CHUNKED && storage != H5D_CONTIGUOUS && storage != H5D_COMPACT)
+      fail("/policy has an unsupported storage layout (valid: contiguous, compact, chunked)");
+    if (storage == H5D_CHUNKED) {
+      // Likewise for chunks larger than the dataset (impossible to create) or, without filters,
+      // chunks that store fewer bytes than they hold.
+      std::vector<hsize_t> chunk(expected.size(), 0);
+      if (H5Pget_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()) != static_cast<int>(chunk.size()))
+        fail("/policy has a chunk shape of another rank than the dataset; the file is damaged");
+      hsize_t chunk_bytes = sizeof(double);
+      for (std::size_t d = 0; d < chunk.size(); ++d) {
+        if (chunk[d] < 1 || chunk[d] > expected[d])
+          fail("/policy has chunks of shape " + shapeText(chunk) + ", larger than the dataset; the file is damaged");
+        chunk_bytes *= chunk[d];
+      }
+      // A chunk that skips its filters (filter mask not 0) is stored raw, as are all chunks of an
+      // unfiltered dataset: those must hold exactly the chunk's bytes.
+      const bool filtered = H5Pget_nfilters(dcpl) > 0;
+      Hid space(checked(H5Dget_space(dset), "H5Dget_space"), H5Sclose);
+      hsize_t count = 0;
+      checked(H5Dget_num_chunks(dset, space, &count), "H5Dget_num_chunks");
+      for (hsize_t i = 0; i < count; ++i) {
+        std::vector<hsize_t> offset(chunk.size());
+        unsigned mask = 0;
+        haddr_t address = 0;
+        hsize_t size = 0;
+        checked(H5Dget_chunk_info(dset, space, i, offset.data(), &mask, &address, &size), "H5Dget_chunk_info");
+        if ((!filtered || mask != 0) && size != chunk_bytes)
+          fail("/policy has a raw chunk of " + std::to_string(size) + " bytes instead of " +
+               std::to_string(chunk_bytes) + "; the file is damaged");
+      }
+    }
+  }
 
   std::vector<double> local;
-  readDistributed(dset, expected, layout.begin() * A, layout.end() * A, local);
+  std::optional<std::string> read_error;
+  try {
+    readDistributed(dset, expected, layout.begin() * A, layout.end() * A, local);
+  } catch (const std::runtime_error& e) {
+    read_error = std::string("/policy cannot be read (") + e.what() + "); the file is damaged or truncated";
+  }
+  if (auto agreed = parallel::firstError(layout.comm(), read_error)) fail(*agreed);
 
   Policy policy;
   policy.pi.resize(steps);
@@ -189,6 +259,8 @@ Policy readPolicy(const std::string& path, const Model& model, const parallel::S
   if (auto agreed = parallel::firstError(layout.comm(), error)) throw InputError("policy file '" + path + "': " + *agreed);
   return policy;
 }
+
+}  // namespace
 
 void writeTextAtomically(const std::string& path, const std::string& text, MPI_Comm comm) {
   int rank = 0;
