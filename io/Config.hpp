@@ -22,6 +22,8 @@ struct SolveConfig {
   long iterations = 50;
   std::string out = "mfg-results";
   std::map<std::string, double> settings;
+  bool resume = false;          ///< continue from OUT/checkpoint.h5 when it exists
+  long checkpoint_every = 10;   ///< iterations between checkpoints
 };
 
 /// Merges a TOML file into `config`; InputError names the file, the key and what was expected.

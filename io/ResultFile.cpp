@@ -38,7 +38,8 @@ std::vector<double> flatten(const std::vector<std::vector<T>>& tables, std::size
   return out;
 }
 
-/// A name shared by all ranks for the temporary file (rank 0's pid).
+}  // namespace
+
 std::string temporaryName(const std::string& path, MPI_Comm comm) {
   long pid = static_cast<long>(::getpid());
   MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
@@ -57,7 +58,6 @@ void renameOnRoot(const std::string& from, const std::string& to, MPI_Comm comm)
   if (auto e = parallel::firstError(comm, error)) throw std::runtime_error(*e);
 }
 
-}  // namespace
 
 void writeTree(hid_t file, const ScenarioTree& tree) {
   Hid group(checked(H5Gcreate2(file, "/tree", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"), H5Gclose);

@@ -41,6 +41,11 @@ Policy readPolicy(const std::string& path, const ExactEngine& engine);
 Policy readPolicy(const std::string& path, const Model& model, const parallel::StateLayout& layout,
                   const std::vector<int>& slice_counts);
 
+/// A temporary name next to `path`, the same on every rank of `comm` (rank 0's pid).
+std::string temporaryName(const std::string& path, MPI_Comm comm);
+/// Collective: rank 0 renames `from` to `to` (atomic on POSIX); every rank raises a failure.
+void renameOnRoot(const std::string& from, const std::string& to, MPI_Comm comm);
+
 /// Writes `text` to `path` through a temporary file and a rename, on rank 0 only.
 void writeTextAtomically(const std::string& path, const std::string& text, MPI_Comm comm);
 

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -665,4 +666,64 @@ BOOST_AUTO_TEST_CASE(a_rank_that_dies_ends_the_whole_job_within_seconds) {
     return static_cast<bool>(stat >> pid >> comm >> state) && state != "Z" && state != "X";
   };
   for (pid_t p : pids) BOOST_TEST(!running(p), "rank " << p << " still running");
+}
+
+BOOST_AUTO_TEST_CASE(solve_stopped_by_a_signal_resumes_to_the_uninterrupted_result) {
+  const fs::path dir = scratch("solve_signal");
+  const std::string common = "solve --model beach_bar --algorithm omd --learning-rate 0.5 --checkpoint-every 3 ";
+  // A long run, signalled once its first checkpoint exists: exit 75 with a checkpoint.
+  const std::string cmd = std::string(MFG_MPIEXEC) + " -n 2 --oversubscribe --allow-run-as-root " + MFG_BINARY + " " +
+                          common + "--iterations 100000 --out " + (dir / "split").string();
+  const pid_t launcher = ::fork();
+  BOOST_REQUIRE(launcher >= 0);
+  if (launcher == 0) {
+    const int fd = ::open((dir.string() + ".log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  for (int i = 0; i < 600 && !fs::exists(dir / "split" / "checkpoint.h5"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_REQUIRE(fs::exists(dir / "split" / "checkpoint.h5"));
+  ::kill(launcher, SIGUSR1);  // mpirun forwards SIGUSR1 to the ranks
+  int raw = 0;
+  ::waitpid(launcher, &raw, 0);
+  std::ifstream logfile(dir.string() + ".log");
+  const std::string log((std::istreambuf_iterator<char>(logfile)), std::istreambuf_iterator<char>());
+  BOOST_TEST((WIFEXITED(raw) && WEXITSTATUS(raw) == 75), log);
+  BOOST_TEST(log.find("stopped by a signal") != std::string::npos, log);
+  BOOST_TEST(!fs::exists(dir / "split" / "result.h5"));
+
+  const hid_t f = H5Fopen((dir / "split" / "checkpoint.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  BOOST_REQUIRE(f >= 0);
+  const long stopped = intAttribute(f, "iteration");
+  H5Fclose(f);
+  BOOST_TEST(stopped >= 3);
+  const std::string iterations = "--iterations " + std::to_string(stopped + 4);
+  const Run resumed = mfg(2, common + iterations + " --resume --out " + (dir / "split").string());
+  BOOST_REQUIRE_MESSAGE(resumed.status == 0, resumed.output);
+  BOOST_TEST(resumed.output.find("resumed from") != std::string::npos, resumed.output);
+  const Run whole = mfg(2, common + iterations + " --out " + (dir / "whole").string());
+  BOOST_REQUIRE_MESSAGE(whole.status == 0, whole.output);
+  for (const char* name : {"/policy", "/mean_field", "/history/exploitability"}) {
+    const auto a = readAll(dir / "whole" / "result.h5", name), b = readAll(dir / "split" / "result.h5", name);
+    BOOST_REQUIRE_EQUAL(a.size(), b.size());
+    BOOST_TEST(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0, name << " differs");  // bit for bit
+  }
+  // Another rank count resumes the same checkpoint to the same result (sums in another order).
+  const Run third = mfg(3, common + "--iterations " + std::to_string(stopped + 8) + " --resume --out " +
+                               (dir / "split").string());
+  BOOST_REQUIRE_MESSAGE(third.status == 0, third.output);
+  const Run whole8 = mfg(1, common + "--iterations " + std::to_string(stopped + 8) + " --out " + (dir / "whole8").string());
+  BOOST_REQUIRE_MESSAGE(whole8.status == 0, whole8.output);
+  const auto a = readAll(dir / "whole8" / "result.h5", "/history/exploitability");
+  const auto b = readAll(dir / "split" / "result.h5", "/history/exploitability");
+  BOOST_REQUIRE_EQUAL(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) BOOST_TEST(std::abs(a[k] - b[k]) <= 1e-12 * std::max(1.0, std::abs(a[k])));
+  // A checkpoint of another run is refused before any work.
+  const Run other = mfg(0, "solve --model beach_bar --algorithm fp --iterations 20 --resume --out " +
+                               (dir / "split").string());
+  BOOST_TEST(other.status == 2, other.output);
+  BOOST_TEST(other.output.find("belongs to another run") != std::string::npos, other.output);
 }

@@ -5,9 +5,11 @@
 #include <optional>
 
 #include "io/Logger.hpp"
-#include "io/cli/CommandUtil.hpp"
 #include "io/ResultFile.hpp"
+#include "io/SolverCheckpoint.hpp"
+#include "io/cli/CommandUtil.hpp"
 #include "parallel/Collectives.hpp"
+#include "parallel/StopRequest.hpp"
 #include "solver/algorithms/TabularSolver.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
@@ -55,15 +57,19 @@ void listModels(MPI_Comm comm) {
   }
 }
 
-void solve(const io::SolveConfig& config, MPI_Comm comm) {
+int solve(const io::SolveConfig& config, MPI_Comm comm) {
   io::Logger log(comm);
   if (config.iterations < 0 || config.iterations > io::kMaxIterations)
     throw InputError("iterations = " + std::to_string(config.iterations) + " is out of range [0, " +
                      std::to_string(io::kMaxIterations) + "]");
+  if (config.checkpoint_every < 1)
+    throw InputError("checkpoint-every = " + std::to_string(config.checkpoint_every) + " is invalid (valid: >= 1)");
   const auto model = makeModel(config.model, config.parameters);
   ExactEngine engine(*model, comm);
   auto solver = makeTabularSolver(config.algorithm, engine, config.settings);
-  makeDirectory(config.out, comm);
+  const std::string checkpoint = (std::filesystem::path(config.out) / "checkpoint.h5").string();
+  const bool resuming = config.resume && std::filesystem::exists(checkpoint);
+  if (!resuming) makeDirectory(config.out, comm);
 
   const int ranks = engine.layout().size();
   log.info("mfg solve: model {} ({} states x {} actions, {} steps), algorithm {}, {} iterations, {} rank(s)",
@@ -71,15 +77,30 @@ void solve(const io::SolveConfig& config, MPI_Comm comm) {
            config.iterations, ranks);
   const long every = std::max(1L, config.iterations / 100);
   solver->setup();
+  if (resuming) {
+    io::readSolverCheckpoint(checkpoint, engine, *solver);
+    log.info("mfg solve: resumed from {} at iteration {}", checkpoint, solver->iterations());
+  }
   log.info("{:>8}  {:>22}  {:>10}", "iter", "exploitability", "wall [s]");
-  log.info("{:>8}  {:>22.15g}  {:>10.3f}", 0, solver->exploitabilityHistory().back(),
+  log.info("{:>8}  {:>22.15g}  {:>10.3f}", solver->iterations(), solver->exploitabilityHistory().back(),
            solver->wallSecondsHistory().back());
-  for (long k = 1; k <= config.iterations; ++k) {
+  // A signal stops the run at the next iteration boundary that every rank agrees on.
+  const parallel::StopRequest stop_request;
+  for (long k = solver->iterations() + 1; k <= config.iterations; ++k) {
+    if (stop_request.agreed(comm)) {
+      io::writeSolverCheckpoint(checkpoint, engine, *solver);
+      log.info("mfg solve: stopped by a signal at iteration {}; checkpoint written to {}; exiting with status {} "
+               "(rerun with --resume to continue)",
+               solver->iterations(), checkpoint, parallel::kExitPreempted);
+      return parallel::kExitPreempted;
+    }
     solver->iterate();
     if (k % every == 0 || k == config.iterations)
       log.info("{:>8}  {:>22.15g}  {:>10.3f}", k, solver->exploitabilityHistory().back(),
                solver->wallSecondsHistory().back());
+    if (k % config.checkpoint_every == 0 && k != config.iterations) io::writeSolverCheckpoint(checkpoint, engine, *solver);
   }
+  io::writeSolverCheckpoint(checkpoint, engine, *solver);  // lets a later --resume extend the run
 
   io::SolveOutput out;
   out.algorithm = solver->name();
@@ -96,7 +117,7 @@ void solve(const io::SolveConfig& config, MPI_Comm comm) {
       {"parameters", parametersJson(*model)},
       {"algorithm", solver->name()},
       {"settings", solver->settings()},
-      {"iterations", config.iterations},
+      {"iterations", solver->iterations()},
       {"exploitability", out.exploitability.back()},
       {"initial_exploitability", out.exploitability.front()},
       {"wall_seconds", out.wall_seconds.back()},
@@ -106,6 +127,7 @@ void solve(const io::SolveConfig& config, MPI_Comm comm) {
   const std::string json = (std::filesystem::path(config.out) / "summary.json").string();
   io::writeTextAtomically(json, summary.dump(2) + "\n", comm);
   log.info("final exploitability {:.15g}; wrote {} and {}", out.exploitability.back(), h5, json);
+  return 0;
 }
 
 void evaluate(const EvaluateConfig& config, MPI_Comm comm) {

@@ -13,7 +13,8 @@
 namespace mfg::cli {
 
 void listModels(MPI_Comm comm);
-void solve(const io::SolveConfig& config, MPI_Comm comm);
+/// Returns the exit status: 0, or parallel::kExitPreempted after a signal (checkpoint written).
+int solve(const io::SolveConfig& config, MPI_Comm comm);
 
 struct EvaluateConfig {
   std::string model;

@@ -75,6 +75,9 @@ int run(int argc, char** argv, const std::string&) {
   s->add_option("--out", solve.out, "Output directory")->capture_default_str();
   auto* lr = s->add_option("--learning-rate", learning_rate, "OMD step size η (default 1)");
   auto* dp = s->add_option("--damping", damping, "fixed-point damping weight in (0, 1] (default 0.5)");
+  s->add_flag("--resume", solve.resume, "Continue from OUT/checkpoint.h5 when it exists");
+  s->add_option("--checkpoint-every", solve.checkpoint_every, "Write OUT/checkpoint.h5 every K iterations")
+      ->capture_default_str();
 
   mfg::cli::EvaluateConfig eval;
   std::vector<std::string> eval_set;
@@ -170,7 +173,9 @@ int run(int argc, char** argv, const std::string&) {
     mfg::io::applySetItems(solve_set, merged.parameters);
     if (lr->count()) merged.settings["learning_rate"] = learning_rate;
     if (dp->count()) merged.settings["damping"] = damping;
-    mfg::cli::solve(merged, MPI_COMM_WORLD);
+    merged.resume = solve.resume;
+    merged.checkpoint_every = solve.checkpoint_every;
+    return mfg::cli::solve(merged, MPI_COMM_WORLD);
   } else if (pl->parsed()) {
     mfg::cli::plot(plot_dir, MPI_COMM_WORLD);
   } else if (t->parsed()) {

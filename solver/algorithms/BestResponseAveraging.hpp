@@ -10,6 +10,12 @@ namespace mfg {
 class BestResponseAveraging : public TabularSolver {
  public:
   using TabularSolver::TabularSolver;
+  std::vector<StateTable> stateTables() override {
+    auto tables = TabularSolver::stateTables();
+    tables.push_back({"L_bar", &L_bar_, static_cast<int>(engine_.layout().actions())});
+    tables.push_back({"mu_bar", &mu_bar_, 1});
+    return tables;
+  }
 
  protected:
   void initialise() override;

@@ -10,6 +10,11 @@ class OnlineMirrorDescent final : public TabularSolver {
       : TabularSolver(engine), eta_(learning_rate) {}
   std::string name() const override { return "omd"; }
   std::map<std::string, double> settings() const override { return {{"learning_rate", eta_}}; }
+  std::vector<StateTable> stateTables() override {
+    auto tables = TabularSolver::stateTables();
+    tables.push_back({"y", &y_, static_cast<int>(engine_.layout().actions())});
+    return tables;
+  }
 
  protected:
   void initialise() override;

@@ -28,6 +28,18 @@ void TabularSolver::iterate() {
   record();
 }
 
+std::vector<TabularSolver::StateTable> TabularSolver::stateTables() {
+  return {{"policy", &policy_.pi, static_cast<int>(engine_.layout().actions())}};
+}
+
+void TabularSolver::resume(int iteration, std::vector<double> exploitability, std::vector<double> wall_seconds) {
+  iteration_ = iteration;
+  exploitability_ = std::move(exploitability);
+  wall_seconds_ = std::move(wall_seconds);
+  start_ = MPI_Wtime() - (wall_seconds_.empty() ? 0.0 : wall_seconds_.back());
+  current_ = engine_.exploitability(policy_);
+}
+
 void TabularSolver::solve(int iterations) {
   setup();
   for (int k = 0; k < iterations; ++k) iterate();

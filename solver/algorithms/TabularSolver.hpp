@@ -23,6 +23,20 @@ class TabularSolver {
   void iterate();
   void solve(int iterations);
 
+  /// A per-state table of the solver's state: one vector per slice of the owned states' values,
+  /// `block` values per state (|A| or 1).
+  struct StateTable {
+    std::string name;
+    std::vector<std::vector<double>>* slices;
+    int block;
+  };
+  /// What a checkpoint holds to continue bit for bit: the policy and the algorithm's accumulators.
+  /// A table may be empty (FP's averages before the first update).
+  virtual std::vector<StateTable> stateTables();
+  /// Continues from a checkpoint whose tables were just loaded into stateTables(): restores the
+  /// iteration and histories and re-evaluates the policy (a pure function of it).
+  void resume(int iteration, std::vector<double> exploitability, std::vector<double> wall_seconds);
+
   const Policy& policy() const { return policy_; }
   const ExploitabilityResult& current() const { return current_; }
   int iterations() const { return iteration_; }
