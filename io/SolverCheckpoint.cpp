@@ -120,6 +120,15 @@ void readSolverCheckpoint(const std::string& path, const ExactEngine& engine, Ta
                       static_cast<hsize_t>(layout.end()) * block, local);
       for (double x : local)
         if (!std::isfinite(x)) fail(name + " holds a non-finite value");
+      if (table.name == "policy")
+        for (std::size_t row = 0; row < local.size(); row += block) {
+          double total = 0.0;
+          for (std::size_t a = 0; a < block; ++a) {
+            if (local[row + a] < 0.0) fail(name + " holds a negative probability");
+            total += local[row + a];
+          }
+          if (std::abs(total - 1.0) > 1e-9) fail(name + " has a row that sums to " + std::to_string(total) + ", not 1");
+        }
       const auto rows = static_cast<std::size_t>(layout.localStates()) * block;
       for (hsize_t t = 0; t < dims[0]; ++t)
         slices.emplace_back(local.begin() + static_cast<long>(t * rows), local.begin() + static_cast<long>((t + 1) * rows));
