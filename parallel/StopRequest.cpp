@@ -1,5 +1,9 @@
 #include "parallel/StopRequest.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace mfg::parallel {
@@ -9,13 +13,18 @@ namespace {
 // A signal handler cannot reach an object, so the one thing it records lives here; it is only
 // ever written by the handler and read by StopRequest.
 volatile std::sig_atomic_t g_received_signal = 0;
+volatile std::sig_atomic_t g_deadline_seconds = 0;
 
-extern "C" void recordSignal(int sig) { g_received_signal = sig; }
+extern "C" void recordSignal(int sig) {
+  if (g_received_signal == 0 && g_deadline_seconds > 0) alarm(static_cast<unsigned>(g_deadline_seconds));
+  g_received_signal = sig;
+}
 
 }  // namespace
 
 StopRequest::StopRequest() {
   g_received_signal = 0;
+  g_deadline_seconds = 0;
   struct sigaction action {};
   action.sa_handler = recordSignal;
   sigemptyset(&action.sa_mask);
@@ -24,7 +33,18 @@ StopRequest::StopRequest() {
     throw std::runtime_error("cannot install the SIGUSR1/SIGTERM handlers");
 }
 
+void StopRequest::setDeadline(unsigned seconds) {
+  g_deadline_seconds = static_cast<std::sig_atomic_t>(seconds);
+  if (seconds == 0) alarm(0);  // past the last boundary: nothing may cut the final writes short
+}
+
+unsigned StopRequest::deadlineFor(double longest_interval_seconds) {
+  return static_cast<unsigned>(std::max(5.0, std::ceil(3.0 * longest_interval_seconds)));
+}
+
 StopRequest::~StopRequest() {
+  alarm(0);
+  g_deadline_seconds = 0;
   sigaction(SIGUSR1, &previous_usr1_, nullptr);
   sigaction(SIGTERM, &previous_term_, nullptr);
 }

@@ -25,6 +25,15 @@ class StopRequest {
   bool agreed(MPI_Comm comm, bool also_stop = false) const;
   /// The signal this rank received (0 if none); for messages.
   int signal() const;
+  /// After a signal, the next iteration boundary must come within `seconds` (0: no limit). A rank
+  /// still inside an iteration then is stuck, typically in a collective with a rank that died
+  /// (Slurm sends SIGTERM to the survivors), and ends itself with SIGALRM instead of waiting for
+  /// Slurm's SIGKILL. Callers pass a multiple of the longest iteration seen, and 0 after the last
+  /// boundary (which also cancels a pending deadline).
+  void setDeadline(unsigned seconds);
+
+  /// The deadline callers use: 3x the longest boundary-to-boundary interval, at least 5 s.
+  static unsigned deadlineFor(double longest_interval_seconds);
 
  private:
   struct sigaction previous_usr1_{}, previous_term_{};

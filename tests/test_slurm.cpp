@@ -2,7 +2,7 @@
 // and stopped by this suite): a 2-rank train job signalled mid-run requeues itself and ends with
 // the results of an uninterrupted run; a job-array sweep completes with every result; a job
 // killed with SIGKILL ten times and resumed each time never leaves an unreadable file and ends
-// with the uninterrupted results.
+// with the uninterrupted results; a rank that dies fails the job within seconds.
 #define BOOST_TEST_MODULE slurm
 #include <signal.h>
 #include <torch/torch.h>
@@ -302,4 +302,33 @@ BOOST_AUTO_TEST_CASE(job_killed_ten_times_resumes_to_the_uninterrupted_result) {
   const auto info = waitEnded(id);
   BOOST_REQUIRE_MESSAGE(info.state == "COMPLETED", info.state << "\n" << fileText(out / "job.log"));
   requireSameResults(run, reference());
+}
+
+BOOST_AUTO_TEST_CASE(a_rank_that_dies_fails_the_job_within_seconds) {
+  // srun --kill-on-bad-exit: the other rank is not left waiting in its next allreduce.
+  const fs::path out = kWork / "rank_death";
+  const std::string id = Cluster::submitTrain(out, "");
+  waitFor(id, [&](const JobInfo&) { return fs::exists(out / "run" / "checkpoint.pt"); }, 120, "first checkpoint");
+  const auto pids = shell("scontrol listpids " + id);
+  std::istringstream lines(pids.output);
+  std::string line;
+  std::getline(lines, line);  // header: PID JOBID STEPID LOCALID GLOBALID
+  long victim = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string pid, job_id, step, local;
+    fields >> pid >> job_id >> step >> local;
+    if (step == "0" && local == "1") victim = std::stol(pid);
+  }
+  BOOST_REQUIRE_MESSAGE(victim > 1, pids.output);
+  BOOST_REQUIRE(::kill(static_cast<pid_t>(victim), SIGKILL) == 0);
+  const auto killed = std::chrono::steady_clock::now();
+  const auto info = waitEnded(id, 60);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  BOOST_TEST_MESSAGE("job " << info.state << " " << seconds << " s after rank 1 died");
+  BOOST_TEST(info.state == "FAILED", fileText(out / "job.log"));
+  // Below the cluster's KillWait (10 s): the survivor ends itself (the StopRequest deadline, 5 s
+  // for iterations this short) rather than waiting for Slurm's SIGKILL.
+  BOOST_TEST(seconds < 9.0);
+  BOOST_TEST(checkpointIteration(out / "run" / "checkpoint.pt") >= 5);  // the last checkpoint is whole
 }

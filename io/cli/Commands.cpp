@@ -58,6 +58,8 @@ void listModels(MPI_Comm comm) {
 }
 
 int solve(const io::SolveConfig& config, MPI_Comm comm) {
+  // Installed first, so that a signal during set-up stops the run at its first iteration boundary.
+  parallel::StopRequest stop_request;
   io::Logger log(comm);
   if (config.iterations < 0 || config.iterations > io::kMaxIterations)
     throw InputError("iterations = " + std::to_string(config.iterations) + " is out of range [0, " +
@@ -85,8 +87,11 @@ int solve(const io::SolveConfig& config, MPI_Comm comm) {
   log.info("{:>8}  {:>22.15g}  {:>10.3f}", solver->iterations(), solver->exploitabilityHistory().back(),
            solver->wallSecondsHistory().back());
   // A signal stops the run at the next iteration boundary that every rank agrees on.
-  const parallel::StopRequest stop_request;
+  double boundary = MPI_Wtime(), longest = 0.0;
   for (long k = solver->iterations() + 1; k <= config.iterations; ++k) {
+    longest = std::max(longest, MPI_Wtime() - boundary);
+    boundary = MPI_Wtime();
+    stop_request.setDeadline(parallel::StopRequest::deadlineFor(longest));
     if (stop_request.agreed(comm)) {
       io::writeSolverCheckpoint(checkpoint, engine, *solver);
       log.info("mfg solve: stopped by a signal at iteration {}; checkpoint written to {}; exiting with status {} "
@@ -100,6 +105,7 @@ int solve(const io::SolveConfig& config, MPI_Comm comm) {
                solver->wallSecondsHistory().back());
     if (k % config.checkpoint_every == 0 && k != config.iterations) io::writeSolverCheckpoint(checkpoint, engine, *solver);
   }
+  stop_request.setDeadline(0);
   io::writeSolverCheckpoint(checkpoint, engine, *solver);  // lets a later --resume extend the run
 
   io::SolveOutput out;

@@ -125,6 +125,8 @@ void setThreads(int n) {
 }  // namespace
 
 int train(const TrainConfig& config, MPI_Comm comm) {
+  // Installed first, so that a signal during set-up stops the run at its first iteration boundary.
+  parallel::StopRequest stop_request;
   io::Logger log(comm);
   const auto model = makeModel(config.model, config.parameters);
   if (config.algorithm != "spg" && config.algorithm != "rspg")
@@ -210,13 +212,16 @@ int train(const TrainConfig& config, MPI_Comm comm) {
 
   // Stops: the time limit (clean: results are written), a signal (checkpoint only, exit
   // kExitPreempted so that the job script requeues), divergence (nothing new written, exit 3).
-  const parallel::StopRequest stop_request;
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   bool stopped = false;
+  double boundary = elapsed(), longest = 0.0;
   try {
     if (history.iteration.empty()) record(std::nan(""));
     while (trainer.iteration() < config.iterations) {
+      longest = std::max(longest, elapsed() - boundary);
+      boundary = elapsed();
+      stop_request.setDeadline(parallel::StopRequest::deadlineFor(longest));
       // One reduction per iteration: every rank stops at the same boundary, for a signal any rank
       // got or for rank 0's clock.
       const bool over = world_rank == 0 && config.time_limit > 0 && elapsed() >= config.time_limit;
@@ -241,6 +246,7 @@ int train(const TrainConfig& config, MPI_Comm comm) {
       if (k % config.eval_every == 0 || k == config.iterations) record(objective);
       if (k % config.checkpoint_every == 0) save();
     }
+    stop_request.setDeadline(0);
     if (history.iteration.empty() || history.iteration.back() != static_cast<double>(trainer.iteration()))
       record(std::nan(""));
   } catch (const DivergenceError& e) {
