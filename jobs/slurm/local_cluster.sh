@@ -20,6 +20,38 @@ die() { echo "local_cluster: $*" >&2; exit 1; }
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Stops whatever started, shows the logs, and exits 1.
+start_failed() {
+  echo "local_cluster: $*; logs:" >&2
+  tail -n 20 "$dir/slurmctld.log" "$dir/slurmd.log" "$dir/munge/munged.log" >&2 2>/dev/null || true
+  stop >/dev/null 2>&1 || true
+  exit 1
+}
+
+# slurmd 22.05 initialises its cgroup plugin even when no cgroup feature is configured (this config
+# uses none), and fails without a cgroup filesystem at /sys/fs/cgroup, as in a chroot that
+# bind-mounts /sys without its submounts. Mounts one there if needed; stop unmounts it.
+ensure_cgroup_fs() {
+  mountpoint -q /sys/fs/cgroup 2>/dev/null && return 0
+  if ! mountpoint -q /sys 2>/dev/null; then
+    mount -t sysfs sysfs /sys && echo /sys >>"$dir/mounted" || return 1
+  fi
+  mountpoint -q /sys/fs/cgroup 2>/dev/null && return 0
+  mkdir -p /sys/fs/cgroup 2>/dev/null || true
+  # A process in v1 hierarchies (lines other than "0::" in /proc/self/cgroup) makes slurmd refuse
+  # cgroup2 ("hybrid mode"); it accepts a v1 layout: a tmpfs with the name=systemd hierarchy.
+  if grep -qv '^0::' /proc/self/cgroup 2>/dev/null; then
+    mount -t tmpfs -o size=1m,mode=755 cgroup /sys/fs/cgroup || return 1
+    echo /sys/fs/cgroup >>"$dir/mounted"
+    mkdir -p /sys/fs/cgroup/systemd
+    mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd || return 1
+    echo /sys/fs/cgroup/systemd >>"$dir/mounted"
+  else
+    mount -t cgroup2 cgroup2 /sys/fs/cgroup || return 1
+    echo /sys/fs/cgroup >>"$dir/mounted"
+  fi
+}
+
 start() {
   for tool in munged slurmctld slurmd sinfo; do
     command -v "$tool" >/dev/null || die "$tool not found (Debian: apt-get install slurm-wlm munge)"
@@ -33,12 +65,14 @@ start() {
   host="$(hostname -s 2>/dev/null || hostname)"
   mkdir -p "$dir"/{state,spool,munge}
   chmod 700 "$dir/munge"
+  ensure_cgroup_fs || start_failed "slurmd needs a cgroup filesystem at /sys/fs/cgroup, and mounting one failed"
 
   # munge: a fresh key; the socket and logs in the folder.
   dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
   chmod 400 "$dir/munge/munge.key"
   munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
-    --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed"
+    --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed" ||
+    start_failed "munged did not start"
 
   cat >"$conf" <<CONF
 # One-node Slurm cluster of mfg's jobs/slurm/local_cluster.sh
@@ -74,8 +108,8 @@ InactiveLimit=0
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=1024 State=UNKNOWN
 PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
-  SLURM_CONF="$conf" slurmctld -f "$conf"
-  SLURM_CONF="$conf" slurmd -f "$conf"
+  SLURM_CONF="$conf" slurmctld -f "$conf" || start_failed "slurmctld did not start"
+  SLURM_CONF="$conf" slurmd -f "$conf" || start_failed "slurmd did not start"
   for _ in $(seq 1 60); do
     if SLURM_CONF="$conf" sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
       echo "export SLURM_CONF=$conf"
@@ -83,10 +117,7 @@ CONF
     fi
     sleep 0.5
   done
-  echo "local_cluster: the node did not come up; logs:" >&2
-  tail -n 20 "$dir/slurmctld.log" "$dir/slurmd.log" "$dir/munge/munged.log" >&2 || true
-  stop >/dev/null 2>&1 || true
-  exit 1
+  start_failed "the node did not come up"
 }
 
 stop_pidfile() {
@@ -108,6 +139,9 @@ stop() {
   stop_pidfile "$dir/slurmd.pid"
   stop_pidfile "$dir/slurmctld.pid"
   stop_pidfile "$dir/munge/munged.pid"
+  if [[ -f "$dir/mounted" ]]; then
+    tac "$dir/mounted" | while read -r m; do umount "$m" 2>/dev/null || true; done
+  fi
   rm -rf "$dir"
 }
 
