@@ -49,12 +49,13 @@ StopRequest::~StopRequest() {
   sigaction(SIGTERM, &previous_term_, nullptr);
 }
 
-bool StopRequest::agreed(MPI_Comm comm, bool also_stop) const {
-  int local = (g_received_signal != 0 || also_stop) ? 1 : 0, any = 0;
-  MPI_Allreduce(&local, &any, 1, MPI_INT, MPI_MAX, comm);
-  return any != 0;
+StopRequest::Decision StopRequest::agree(MPI_Comm comm, bool also_stop) const {
+  // Read the handler's record once: a signal arriving between two reads could otherwise give a
+  // rank a stop flag and a signal number that disagree.
+  const int received = static_cast<int>(g_received_signal);
+  int local[2] = {(received != 0 || also_stop) ? 1 : 0, received}, any[2] = {0, 0};
+  MPI_Allreduce(local, any, 2, MPI_INT, MPI_MAX, comm);
+  return {any[0] != 0, any[1]};
 }
-
-int StopRequest::signal() const { return static_cast<int>(g_received_signal); }
 
 }  // namespace mfg::parallel

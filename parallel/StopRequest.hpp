@@ -21,10 +21,15 @@ class StopRequest {
   StopRequest(const StopRequest&) = delete;
   StopRequest& operator=(const StopRequest&) = delete;
 
-  /// Collective: true on every rank when any rank has received a signal or passes `also_stop`.
-  bool agreed(MPI_Comm comm, bool also_stop = false) const;
-  /// The signal this rank received (0 if none); for messages.
-  int signal() const;
+  /// What the ranks agreed on at a boundary: whether to stop, and the largest signal number any
+  /// rank received (0: none, so a stop was asked for by `also_stop` alone).
+  struct Decision {
+    bool stop = false;
+    int signal = 0;
+  };
+  /// Collective (one reduction): the same Decision on every rank; `stop` when any rank has
+  /// received a signal or passes `also_stop`.
+  Decision agree(MPI_Comm comm, bool also_stop = false) const;
   /// After a signal, the next iteration boundary must come within `seconds` (0: no limit). A rank
   /// still inside an iteration then is stuck, typically in a collective with a rank that died
   /// (Slurm sends SIGTERM to the survivors), and ends itself with SIGALRM instead of waiting for

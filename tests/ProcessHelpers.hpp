@@ -1,8 +1,10 @@
 #pragma once
 // Helpers of the tests that drive programs (mfg, mpirun, Slurm's commands) and read what they
 // wrote: a shell command's status and output, JSON and HDF5 datasets.
+#include <fcntl.h>
 #include <hdf5.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
@@ -29,6 +31,21 @@ inline Run shell(const std::string& cmd) {
   const int raw = pclose(pipe);
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return r;
+}
+
+/// Starts `cmd` with /bin/sh in the background, stdout and stderr into `log`; returns the pid of
+/// the command itself (`exec` replaces the shell), for signals and waitpid.
+inline pid_t spawn(const std::string& cmd, const std::string& log) {
+  const pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
 }
 
 inline nlohmann::json readJson(const std::filesystem::path& p) {

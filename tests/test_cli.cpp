@@ -614,15 +614,7 @@ BOOST_AUTO_TEST_CASE(a_rank_that_dies_ends_the_whole_job_within_seconds) {
   const std::string log = (dir.parent_path() / "rank_failure.log").string();
   const std::string cmd = std::string(MFG_MPIEXEC) + " -n 3 --oversubscribe --allow-run-as-root " + MFG_BINARY +
                           " train --model lq --iterations 100000 --eval-every 1000000 --out " + dir.string();
-  const pid_t launcher = ::fork();
-  BOOST_REQUIRE(launcher >= 0);
-  if (launcher == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t launcher = mfgtest::spawn(cmd, log);
   // The ranks: mfg processes whose parent is mpirun; wait until all three run and training began.
   const auto ranks = [&] {
     std::vector<pid_t> pids;
@@ -674,15 +666,7 @@ BOOST_AUTO_TEST_CASE(solve_stopped_by_a_signal_resumes_to_the_uninterrupted_resu
   // A long run, signalled once its first checkpoint exists: exit 75 with a checkpoint.
   const std::string cmd = std::string(MFG_MPIEXEC) + " -n 2 --oversubscribe --allow-run-as-root " + MFG_BINARY + " " +
                           common + "--iterations 100000 --out " + (dir / "split").string();
-  const pid_t launcher = ::fork();
-  BOOST_REQUIRE(launcher >= 0);
-  if (launcher == 0) {
-    const int fd = ::open((dir.string() + ".log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::execl("/bin/sh", "sh", "-c", ("exec " + cmd).c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t launcher = mfgtest::spawn(cmd, dir.string() + ".log");
   for (int i = 0; i < 600 && !fs::exists(dir / "split" / "checkpoint.h5"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   BOOST_REQUIRE(fs::exists(dir / "split" / "checkpoint.h5"));

@@ -116,6 +116,31 @@ JobInfo waitEnded(const std::string& id, double seconds = 300) {
   return waitFor(id, [](const JobInfo& j) { return terminal(j.state); }, seconds, "ended");
 }
 
+/// One line of `scontrol listpids`: a process of the job, its step ("batch", "0", ...) and its
+/// task's local id ("-" for the batch shell and srun).
+struct JobProcess {
+  long pid = 0;
+  std::string step, local;
+};
+
+std::vector<JobProcess> jobProcesses(const std::string& id) {
+  const auto listed = shell("scontrol listpids " + id);
+  std::istringstream lines(listed.output);
+  std::string line;
+  std::getline(lines, line);  // header: PID JOBID STEPID LOCALID GLOBALID
+  std::vector<JobProcess> out;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string pid, job_id;
+    JobProcess p;
+    if (fields >> pid >> job_id >> p.step >> p.local && pid.find_first_not_of("0123456789") == std::string::npos) {
+      p.pid = std::stol(pid);
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
 std::string fileText(const fs::path& p) {
   std::ifstream f(p);
   std::stringstream ss;
@@ -272,16 +297,10 @@ BOOST_AUTO_TEST_CASE(job_killed_ten_times_resumes_to_the_uninterrupted_result) {
     if (job(id).state != "RUNNING") break;  // finished already: nothing to kill
     // kill -9 of every process of the job (batch shell, srun, ranks): `scancel --signal=KILL` would
     // let Slurm send SIGTERM first, which mfg handles.
-    const auto pids = shell("scontrol listpids " + id);
-    std::istringstream lines(pids.output);
-    std::string line;
-    std::getline(lines, line);  // header
     int killed = 0;
-    while (std::getline(lines, line)) {
-      const long pid = std::atol(line.c_str());
-      if (pid > 1 && ::kill(static_cast<pid_t>(pid), SIGKILL) == 0) ++killed;
-    }
-    BOOST_REQUIRE_MESSAGE(killed > 0, pids.output);
+    for (const auto& p : jobProcesses(id))
+      if (p.pid > 1 && ::kill(static_cast<pid_t>(p.pid), SIGKILL) == 0) ++killed;
+    BOOST_REQUIRE_MESSAGE(killed > 0, "no process of job " << id << " could be killed");
     const auto info = waitEnded(id, 60);
     if (info.state == "COMPLETED") break;
     ++kills;
@@ -309,18 +328,10 @@ BOOST_AUTO_TEST_CASE(a_rank_that_dies_fails_the_job_within_seconds) {
   const fs::path out = kWork / "rank_death";
   const std::string id = Cluster::submitTrain(out, "");
   waitFor(id, [&](const JobInfo&) { return fs::exists(out / "run" / "checkpoint.pt"); }, 120, "first checkpoint");
-  const auto pids = shell("scontrol listpids " + id);
-  std::istringstream lines(pids.output);
-  std::string line;
-  std::getline(lines, line);  // header: PID JOBID STEPID LOCALID GLOBALID
   long victim = 0;
-  while (std::getline(lines, line)) {
-    std::istringstream fields(line);
-    std::string pid, job_id, step, local;
-    fields >> pid >> job_id >> step >> local;
-    if (step == "0" && local == "1") victim = std::stol(pid);
-  }
-  BOOST_REQUIRE_MESSAGE(victim > 1, pids.output);
+  for (const auto& p : jobProcesses(id))
+    if (p.step == "0" && p.local == "1") victim = p.pid;
+  BOOST_REQUIRE_MESSAGE(victim > 1, "no rank 1 in step 0 of job " << id);
   BOOST_REQUIRE(::kill(static_cast<pid_t>(victim), SIGKILL) == 0);
   const auto killed = std::chrono::steady_clock::now();
   const auto info = waitEnded(id, 60);

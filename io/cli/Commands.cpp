@@ -92,7 +92,7 @@ int solve(const io::SolveConfig& config, MPI_Comm comm) {
     longest = std::max(longest, MPI_Wtime() - boundary);
     boundary = MPI_Wtime();
     stop_request.setDeadline(parallel::StopRequest::deadlineFor(longest));
-    if (stop_request.agreed(comm)) {
+    if (stop_request.agree(comm).stop) {
       io::writeSolverCheckpoint(checkpoint, engine, *solver);
       log.info("mfg solve: stopped by a signal at iteration {}; checkpoint written to {}; exiting with status {} "
                "(rerun with --resume to continue)",

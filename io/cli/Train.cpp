@@ -225,8 +225,8 @@ int train(const TrainConfig& config, MPI_Comm comm) {
       // One reduction per iteration: every rank stops at the same boundary, for a signal any rank
       // got or for rank 0's clock.
       const bool over = world_rank == 0 && config.time_limit > 0 && elapsed() >= config.time_limit;
-      if (stop_request.agreed(comm, over)) {
-        if (const int sig = static_cast<int>(parallel::max(comm, stop_request.signal())); sig > 0) {
+      if (const auto decision = stop_request.agree(comm, over); decision.stop) {
+        if (const int sig = decision.signal; sig > 0) {
           save();
           log.info("mfg train: stopped by signal {} at iteration {}; checkpoint written to {}; exiting with status {} "
                    "(rerun with --resume to continue)",
