@@ -226,11 +226,11 @@ int train(const TrainConfig& config, MPI_Comm comm) {
       // got or for rank 0's clock.
       const bool over = world_rank == 0 && config.time_limit > 0 && elapsed() >= config.time_limit;
       if (const auto decision = stop_request.agree(comm, over); decision.stop) {
-        if (const int sig = decision.signal; sig > 0) {
+        if (decision.signal > 0) {
           save();
           log.info("mfg train: stopped by signal {} at iteration {}; checkpoint written to {}; exiting with status {} "
                    "(rerun with --resume to continue)",
-                   sig, trainer.iteration(), checkpoint, parallel::kExitPreempted);
+                   decision.signal, trainer.iteration(), checkpoint, parallel::kExitPreempted);
           return parallel::kExitPreempted;
         }
         stopped = true;
