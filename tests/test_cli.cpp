@@ -335,10 +335,12 @@ BOOST_AUTO_TEST_CASE(certificate_round_trip_on_lq) {
       BOOST_TEST(na["exact"].get<bool>());
       BOOST_TEST(std::abs(na["value"].get<double>() - solved) <= 1e-12 * std::max(1.0, solved));
       BOOST_TEST(na["ci95"][0].get<double>() == na["value"].get<double>());
-      BOOST_TEST(cl["paths"].get<int>() == 6);
+      // lq's tree is enumerated: the clairvoyant bound runs over its 2 leaves, not 6 sampled paths.
+      BOOST_TEST(cl["exact"].get<bool>());
+      BOOST_TEST(cl["paths"].get<int>() == 2);
       BOOST_TEST(std::abs(cl["value"].get<double>() - solved) <= 1e-9 * std::max(1.0, solved));
-      BOOST_TEST(cl["ci95"][0].get<double>() <= cl["value"].get<double>());
-      BOOST_TEST(cl["ci95"][1].get<double>() >= cl["value"].get<double>());
+      BOOST_TEST(cl["ci95"][0].get<double>() == cl["value"].get<double>());
+      BOOST_TEST(cl["ci95"][1].get<double>() == cl["value"].get<double>());
       BOOST_TEST(j["model"].get<std::string>() == "lq");
       BOOST_TEST(j["parameters"]["T"].get<int>() == 10);
       BOOST_TEST(j["ranks"].get<int>() == np);
@@ -361,6 +363,16 @@ BOOST_AUTO_TEST_CASE(certificate_round_trip_on_lq) {
   const Run uniform = mfg(0, "certify --model lq" + sets + " --policy uniform --paths 3 --out " + (dir / "u").string());
   BOOST_REQUIRE_MESSAGE(uniform.status == 0, uniform.output);
   BOOST_TEST(readJson(dir / "u.json")["policy"]["sha256"].get<std::string>() == "uniform");
+  // Sampling when asked: 3 paths are too few for an interval, so none is reported (null).
+  const Run few = mfg(0, "certify --model lq" + sets + " --policy uniform --tree sampled --paths 3 --out " +
+                             (dir / "few").string());
+  BOOST_REQUIRE_MESSAGE(few.status == 0, few.output);
+  const auto fj = readJson(dir / "few.json");
+  BOOST_TEST(!fj["bounds"]["clairvoyant"]["exact"].get<bool>());
+  BOOST_TEST(fj["bounds"]["clairvoyant"]["paths"].get<int>() == 3);
+  BOOST_TEST(fj["bounds"]["clairvoyant"]["ci95"].is_null());
+  BOOST_TEST(fj["bounds"]["non_anticipative"]["ci95"].is_null());
+  BOOST_TEST(few.output.find("no 95% CI") != std::string::npos, few.output);
   const struct { std::string args; std::string must_mention; } bad[] = {
       {"--model macro --set T=3 --tree exact --paths 2", "--tree exact"},
       {"--model lq --tree both --paths 2", "--tree"},
@@ -545,6 +557,30 @@ BOOST_AUTO_TEST_CASE(divergence_stops_training_and_keeps_the_last_good_checkpoin
   BOOST_REQUIRE_MESSAGE(resumed.status == 0, resumed.output);
   BOOST_TEST(resumed.output.find("at iteration 4") != std::string::npos, resumed.output);
   BOOST_TEST(std::isfinite(readJson(dir / "summary.json")["exploitability"].get<double>()));
+}
+
+BOOST_AUTO_TEST_CASE(models_that_do_not_fit_exit_2_with_the_estimate_and_ranks_needed) {
+  // 6.4e7 cells x 5 moves: within 32-bit indices, but about 150 GiB; 1e10 cells: beyond them.
+  const fs::path dir = scratch("too_large");
+  const Run memory = mfg(2, "solve --model classic/crowd_motion --set length=8000 --set width=8000 --out " +
+                                (dir / "memory").string());
+  BOOST_TEST(memory.status == 2, memory.output);
+  BOOST_TEST(memory.output.find("does not fit in memory") != std::string::npos, memory.output);
+  BOOST_TEST(memory.output.find("per rank on 2 rank(s)") != std::string::npos, memory.output);
+  BOOST_TEST(memory.output.find("it would need at least") != std::string::npos, memory.output);
+  BOOST_TEST(memory.output.find("bad_alloc") == std::string::npos, memory.output);
+  BOOST_TEST(!fs::exists(dir / "memory"));
+  const Run indices = mfg(1, "solve --model classic/crowd_motion --set length=100000 --set width=100000 --out " +
+                                 (dir / "indices").string());
+  BOOST_TEST(indices.status == 2, indices.output);
+  BOOST_TEST(indices.output.find("-bit indices") != std::string::npos, indices.output);
+  BOOST_TEST(indices.output.find("per rank") != std::string::npos, indices.output);
+  BOOST_TEST(indices.output.find("bad_alloc") == std::string::npos, indices.output);
+  // certify and train meet the same check before their first engine.
+  const Run cert = mfg(1, "certify --model classic/crowd_motion --set length=8000 --set width=8000 --policy uniform "
+                          "--paths 1 --out " + (dir / "cert").string());
+  BOOST_TEST(cert.status == 2, cert.output);
+  BOOST_TEST(cert.output.find("does not fit in memory") != std::string::npos, cert.output);
 }
 
 BOOST_AUTO_TEST_CASE(bad_train_configs_and_checkpoints_exit_2_and_write_nothing) {

@@ -97,14 +97,26 @@ BOOST_AUTO_TEST_CASE(bounds_are_ordered_on_enumerable_trees) {
       BOOST_TEST(na.exact);
       BOOST_TEST(close(na.value, non_anticipative, 0.0), label << ": certified " << na.value << " vs engine "
                                                                 << non_anticipative);
+      // The tree is enumerated, so the clairvoyant bound is the expectation over every leaf.
       const Bound cl = certifier.clairvoyant(loader);
-      BOOST_TEST(!cl.exact);
-      BOOST_TEST(cl.units == 48);
-      // The sampled mean estimates the exact clairvoyant value: within 5 standard errors (or
-      // exactly, when every path has the same value, as for lq's symmetric shock).
-      const double se = (cl.ci_high - cl.ci_low) / (2 * 1.96);
-      BOOST_TEST(std::abs(cl.value - clairvoyant) <= 5 * se + 1e-9 * std::abs(clairvoyant),
-                 label << ": sampled clairvoyant " << cl.value << " ± " << se << " vs exact " << clairvoyant);
+      BOOST_TEST(cl.exact);
+      BOOST_TEST(cl.units == static_cast<int>(tree->leaves().size()));
+      BOOST_TEST(close(cl.value, clairvoyant, 0.0), label << ": certified clairvoyant " << cl.value << " vs "
+                                                           << clairvoyant);
+      BOOST_TEST(cl.ci_low == cl.value);
+      BOOST_TEST(cl.ci_high == cl.value);
+      // Sampling only when asked: the sampled mean estimates the exact value, within 5 standard
+      // errors (or exactly, when every path has the same value, as for lq's symmetric shock).
+      CertifyOptions sampled_options = options;
+      sampled_options.tree = TreeMode::Sampled;
+      Certifier sampled(*model, MPI_COMM_WORLD, sampled_options);
+      const Bound sc = sampled.clairvoyant(loader);
+      BOOST_TEST(!sc.exact);
+      BOOST_TEST(sc.units == 48);
+      const double t47 = 2.011740514;  // Student's t, 0.975 quantile, 47 degrees of freedom (tables)
+      const double se = (sc.ci_high - sc.ci_low) / (2 * t47);
+      BOOST_TEST(std::abs(sc.value - clairvoyant) <= 5 * se + 1e-9 * std::abs(clairvoyant),
+                 label << ": sampled clairvoyant " << sc.value << " ± " << se << " vs exact " << clairvoyant);
       // The per-state gaps average to the bound: Σ_s per_state(s) weights by μ_0 of each root.
       if (worldRank() == 0) {
         BOOST_REQUIRE_EQUAL(na.per_state.size(), static_cast<std::size_t>(model->numStates()));
@@ -121,6 +133,7 @@ BOOST_AUTO_TEST_CASE(sampled_paths_match_fresh_chain_engines) {
   CertifyOptions options;
   options.paths = 6;
   options.seed = 11;
+  options.tree = TreeMode::Sampled;  // the tree is enumerable: sampling only when asked
   Certifier certifier(*model, MPI_COMM_WORLD, options);
   const Bound cl = certifier.clairvoyant(uniformLoader());
   std::mt19937_64 rng(11);
@@ -141,6 +154,55 @@ BOOST_AUTO_TEST_CASE(sampled_paths_match_fresh_chain_engines) {
     mean += e / 6.0;
   }
   BOOST_TEST(close(cl.value, mean, 0.0));
+}
+
+BOOST_AUTO_TEST_CASE(sampled_intervals_use_students_t_and_need_enough_paths) {
+  // Continuous shock: both bounds are sampled. Half-widths against t_{0.975, n−1} s/√n with the
+  // quantiles from tables, and no interval at all below 5 paths.
+  const auto model = makeModel("macro", {{"wealth_points", {16}}, {"income_points", {2}}, {"T", {5}}});
+  const std::map<int, double> t975 = {{4, 2.776445105}, {5, 2.570581836}, {8, 2.306004135}};
+  for (int paths : {2, 4, 5, 6, 9}) {
+    CertifyOptions options;
+    options.paths = paths;
+    options.seed = 5;
+    Certifier certifier(*model, MPI_COMM_WORLD, options);
+    for (const Bound& b : {certifier.clairvoyant(uniformLoader()), certifier.nonAnticipative(uniformLoader())}) {
+      const std::string label = b.method + " with " + std::to_string(paths) + " units";
+      BOOST_TEST(!b.exact);
+      BOOST_REQUIRE_EQUAL(b.unit_values.size(), static_cast<std::size_t>(paths));
+      if (paths < 5) {
+        BOOST_TEST(std::isnan(b.ci_low), label);
+        BOOST_TEST(std::isnan(b.ci_high), label);
+        continue;
+      }
+      double mean = 0.0, var = 0.0;
+      for (double v : b.unit_values) mean += v / paths;
+      for (double v : b.unit_values) var += (v - mean) * (v - mean);
+      const double half = t975.at(paths - 1) * std::sqrt(var / (paths - 1) / paths);
+      BOOST_TEST(half > 0.0, label);
+      // The tables give the quantiles to 10 digits; the normal 1.96 would be 13-41% off.
+      BOOST_TEST(std::abs(b.ci_high - b.value - half) <= 1e-8 * half, label << ": half-width " << b.ci_high - b.value
+                                                                              << " vs " << half);
+      BOOST_TEST(std::abs(b.value - b.ci_low - half) <= 1e-8 * half, label);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(two_paths_on_lq_give_the_exact_expectation_not_one_root) {
+  // Two sampled paths can be the same root; on lq's enumerable tree the bound is exact instead:
+  // Σ_leaf P(leaf) E(leaf) over both shock signs, computed here on a fresh engine.
+  const auto model = makeModel("lq", {});
+  auto tree = std::make_shared<const ScenarioTree>(ScenarioTree::forModel(*model));
+  ExactEngine engine(*model, MPI_COMM_WORLD);
+  const Policy pi = wavyPolicy(*tree, engine.layout());
+  const double expected = exactClairvoyant(engine, pi);
+  CertifyOptions options;
+  options.paths = 2;
+  Certifier certifier(*model, MPI_COMM_WORLD, options);
+  const Bound cl = certifier.clairvoyant(wavyLoader(*model, tree));
+  BOOST_TEST(cl.exact);
+  BOOST_TEST(cl.units == 2);
+  BOOST_TEST(close(cl.value, expected, 0.0), cl.value << " vs " << expected);
 }
 
 BOOST_AUTO_TEST_CASE(models_without_noise_reduce_to_the_engine) {

@@ -1,6 +1,8 @@
 // `mfg certify`: certified exploitability bounds of a policy (solver/certify), written as a JSON
 // certificate and an HDF5 companion with the per-state gaps.
+#include <cmath>
 #include <filesystem>
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "io/Hdf5.hpp"
@@ -11,6 +13,7 @@
 #include "io/cli/Commands.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/certify/Certifier.hpp"
+#include "solver/certify/MeanInterval.hpp"
 #include "solver/learn/PolicyGradient.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
@@ -19,8 +22,18 @@ namespace mfg::cli {
 
 namespace {
 
+/// [low, high], or null when the bound has too few units for an interval (MeanInterval.hpp).
 nlohmann::json interval(const Bound& b) {
+  if (std::isnan(b.ci_low)) return nullptr;
   return nlohmann::json::array({b.ci_low, b.ci_high});
+}
+
+/// The interval as the log prints it.
+std::string intervalText(const Bound& b) {
+  if (std::isnan(b.ci_low))
+    return fmt::format("no 95% CI (fewer than {} units)", kMinIntervalUnits);
+  if (b.exact) return "exact";
+  return fmt::format("95% CI [{:.12g}, {:.12g}]", b.ci_low, b.ci_high);
 }
 
 /// The certificate's HDF5 part, written by world rank 0 alone (it holds the combined vectors).
@@ -76,11 +89,12 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
   int world_rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &world_rank);
   MPI_Comm_size(comm, &ranks);
-  const long report_every = std::max(1, config.paths / 10);
-  options.progress = [&log, report_every](const std::string& line) {
-    // Units are numbered from 1; print every tenth of the work from world rank 0's group.
-    const auto unit = std::stol(line.substr(line.find("unit ") + 5));
-    if (unit % report_every == 0 || unit == 1) log.info("  {}", line);
+  options.progress = [&log](const std::string& line) {
+    // "...: unit U of N (group g), ...": print about every tenth unit, from world rank 0's group.
+    const auto at = line.find("unit ");
+    const long unit = std::stol(line.substr(at + 5));
+    const long total = std::stol(line.substr(line.find(" of ", at) + 4));
+    if (unit == 1 || unit % std::max(1L, total / 10) == 0) log.info("  {}", line);
   };
   Certifier certifier(*model, comm, options);
   const auto parent = std::filesystem::path(base).parent_path();
@@ -125,13 +139,14 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
            model->name(), model->numStates(), model->numActions(), model->numSteps(), config.policy, config.paths,
            ranks);
   const Bound clair = certifier.clairvoyant(load);
-  log.info("clairvoyant bound {:.12g}, 95% CI [{:.12g}, {:.12g}] over {} paths ({:.2f} s, {} groups)", clair.value,
-           clair.ci_low, clair.ci_high, clair.units, clair.wall_seconds, certifier.groupsUsed());
+  log.info("clairvoyant bound {:.12g}, {} over {} paths{} ({:.2f} s, {} groups)", clair.value, intervalText(clair),
+           clair.units, clair.exact && model->noise() ? " (every leaf of the tree, by probability)" : "",
+           clair.wall_seconds, certifier.groupsUsed());
   const int clair_groups = certifier.groupsUsed();
   const Bound non_anticipative = certifier.nonAnticipative(load);
-  log.info("non-anticipative ({}) {:.12g}, 95% CI [{:.12g}, {:.12g}] over {} units ({:.2f} s, {} groups)",
-           non_anticipative.method, non_anticipative.value, non_anticipative.ci_low, non_anticipative.ci_high,
-           non_anticipative.units, non_anticipative.wall_seconds, certifier.groupsUsed());
+  log.info("non-anticipative ({}) {:.12g}, {} over {} units ({:.2f} s, {} groups)", non_anticipative.method,
+           non_anticipative.value, intervalText(non_anticipative), non_anticipative.units,
+           non_anticipative.wall_seconds, certifier.groupsUsed());
 
   nlohmann::json cert = {
       {"model", model->name()},

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "parallel/Collectives.hpp"
+#include "solver/certify/MeanInterval.hpp"
 #include "solver/engine/ExactEngine.hpp"
 #include "solver/models/InputError.hpp"
 
@@ -18,14 +19,17 @@ double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-/// Mean ± 1.96 s/√n over equally weighted units (the interval collapses for one unit).
+/// Mean ± t_{0.975, n−1} s/√n over equally weighted units; NaN below kMinIntervalUnits units.
 void confidence(Bound& b) {
-  const auto n = static_cast<double>(b.unit_values.size());
-  double var = 0.0;
-  for (double v : b.unit_values) var += (v - b.value) * (v - b.value);
-  const double half = n > 1 ? 1.96 * std::sqrt(var / (n - 1.0)) / std::sqrt(n) : 0.0;
+  const double half = halfWidth95(b.unit_values);
   b.ci_low = b.value - half;
   b.ci_high = b.value + half;
+}
+
+/// An exact bound: its interval is the value itself.
+void exactInterval(Bound& b) {
+  b.exact = true;
+  b.ci_low = b.ci_high = b.value;
 }
 
 }  // namespace
@@ -135,10 +139,23 @@ Bound Certifier::clairvoyant(const PolicyLoader& policy) {
   if (!model_.noise()) {
     // Without noise every path is the chain and the bound is the engine's exact exploitability.
     Bound b = run({*model_tree_}, {1.0}, true, policy, "clairvoyant paths");
-    b.exact = true;
-    b.ci_low = b.ci_high = b.value;
+    exactInterval(b);
     b.units = N;
     b.unit_values.assign(static_cast<std::size_t>(N), b.value);
+    return b;
+  }
+  if (exact_) {
+    // The tree is enumerated: every leaf's path once, weighted by its probability, so the bound is
+    // the expectation itself rather than an estimate of it. Paths are chains cut from the model's
+    // tree (each node keeps its id there), so node-indexed policies need no history look-up.
+    std::vector<ScenarioTree> units;
+    std::vector<double> weights;
+    for (int leaf : model_tree_->leaves()) {
+      units.push_back(model_tree_->path(leaf));
+      weights.push_back(model_tree_->node(leaf).prob);
+    }
+    Bound b = run(units, weights, true, policy, "clairvoyant, every leaf");
+    exactInterval(b);
     return b;
   }
   const auto forest = ScenarioTree::sampledPaths(*model_.noise(), model_.numSteps(), N, options_.seed);
@@ -158,8 +175,7 @@ Bound Certifier::nonAnticipative(const PolicyLoader& policy) {
       weights.push_back(model_tree_->node(root).prob);
     }
     Bound b = run(units, weights, true, policy, "exact tree");
-    b.exact = true;
-    b.ci_low = b.ci_high = b.value;
+    exactInterval(b);
     return b;
   }
   const int N = options_.paths;

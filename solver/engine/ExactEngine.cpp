@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "parallel/Collectives.hpp"
+#include "solver/engine/ResourceCheck.hpp"
 
 namespace mfg {
 
@@ -26,6 +27,13 @@ void copyOut(Vec v, std::vector<double>& dst) {
   MFG_PETSC_CALL(VecRestoreArrayRead(v, &a));
 }
 
+/// The state layout, once the model is known to fit (indices and memory): nothing of the size of
+/// the state space is allocated before this check.
+parallel::StateLayout checkedLayout(const Model& model, const ScenarioTree& tree, MPI_Comm comm) {
+  checkResources(model, tree, comm);
+  return parallel::StateLayout(comm, model.numStates(), model.numActions());
+}
+
 }  // namespace
 
 ExactEngine::ExactEngine(const Model& model, MPI_Comm comm)
@@ -34,7 +42,7 @@ ExactEngine::ExactEngine(const Model& model, MPI_Comm comm)
 ExactEngine::ExactEngine(const Model& model, MPI_Comm comm, ScenarioTree tree)
     : model_(model),
       tree_(std::move(tree)),
-      layout_(comm, model.numStates(), model.numActions()),
+      layout_(checkedLayout(model, tree_, comm)),
       kernel_(model_, layout_),
       context_(model_, layout_) {
   if (tree_.steps() != model.numSteps()) throw std::logic_error("scenario tree and model disagree on the horizon");

@@ -1,5 +1,7 @@
 #include "solver/learn/PolicyGradient.hpp"
 
+#include "solver/certify/MeanInterval.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -341,9 +343,7 @@ TrainEvaluation PolicyGradientTrainer::evaluate(std::size_t max_nodes) {
   run(histories(model_, settings_.eval_paths, mix(settings_.seed + 0xE7A1ULL)), false, &gaps);
   const double n = static_cast<double>(gaps.size());
   for (double g : gaps) ev.clairvoyant += g / n;
-  double var = 0.0;
-  for (double g : gaps) var += (g - ev.clairvoyant) * (g - ev.clairvoyant);
-  const double half = n > 1 ? 1.96 * std::sqrt(var / (n - 1) / n) : 0.0;
+  const double half = halfWidth95(gaps);  // NaN below kMinIntervalUnits paths
   ev.ci_low = ev.clairvoyant - half;
   ev.ci_high = ev.clairvoyant + half;
 

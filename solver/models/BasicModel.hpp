@@ -14,18 +14,24 @@ class BasicModel : public Model {
   std::vector<std::int64_t> actionShape() const override { return action_shape_; }
   int numSteps() const override { return steps_; }
   double discount() const override { return gamma_; }
-  std::vector<double> initialDistribution() const override { return mu0_; }
+  /// The explicit μ_0, or the uniform one built on demand (not in the constructor: a model too
+  /// large to fit is then refused by the engine's resource check instead of failing here).
+  std::vector<double> initialDistribution() const override {
+    if (uniform_initial_) return std::vector<double>(static_cast<std::size_t>(numStates()), 1.0 / static_cast<double>(numStates()));
+    return mu0_;
+  }
 
  protected:
   BasicModel(std::string name, ParameterSet p) : Model(std::move(p)), name_(std::move(name)) {}
-  void uniformInitial() { mu0_.assign(numStates(), 1.0 / static_cast<double>(numStates())); }
+  void uniformInitial() { uniform_initial_ = true; }
 
   std::string name_;
   std::vector<std::int64_t> state_shape_;
   std::vector<std::int64_t> action_shape_;
   int steps_ = 1;
   double gamma_ = 1.0;
-  std::vector<double> mu0_;
+  std::vector<double> mu0_;     ///< μ_0 when not uniform
+  bool uniform_initial_ = false;
 };
 
 inline std::int64_t clampIndex(std::int64_t x, std::int64_t lo, std::int64_t hi) {

@@ -255,4 +255,21 @@ ScenarioTree ScenarioTree::subtree(int root) const {
   return sub;
 }
 
+ScenarioTree ScenarioTree::path(int leaf) const {
+  ScenarioTree chain;
+  chain.steps_ = steps_;
+  for (int id : pathTo(leaf)) {
+    Node n;
+    n.level = nodes_[id].level;
+    n.z = nodes_[id].z;
+    n.parent = static_cast<int>(chain.nodes_.size()) - 1;
+    n.source = id;
+    if (n.parent >= 0) chain.nodes_[n.parent].children.push_back(n.parent + 1);
+    else chain.roots_.push_back(0);
+    chain.nodes_.push_back(std::move(n));
+  }
+  chain.finish();
+  return chain;
+}
+
 }  // namespace mfg

@@ -66,6 +66,9 @@ class ScenarioTree {
   /// The subtree below `root`, renumbered level-major, with `root` as its only root of probability
   /// 1 (conditional probabilities kept); every node records its id here in `source`.
   ScenarioTree subtree(int root) const;
+  /// The chain from the root down to `leaf`, seen as certain (every probability 1: the clairvoyant
+  /// view of that history); every node records its id here in `source`.
+  ScenarioTree path(int leaf) const;
 
  private:
   void finish();
