@@ -339,7 +339,7 @@ BOOST_AUTO_TEST_CASE(non_anticipative_bound_weights_roots_by_probability) {
 BOOST_AUTO_TEST_CASE(clairvoyant_bound_is_the_probability_weighted_leaf_average) {
   // When the scenario tree can be enumerated, the clairvoyant bound is exact: Σ_leaf P(leaf) ·
   // (path exploitability) over all 8 leaves of UnevenNoiseModel (leaf probabilities from 0.8·0.7·0.7
-  // down to 0.2·0.3·0.7), with a collapsed interval. NOTE: this needs the Certifier change that
+  // down to 0.2·0.3·0.3), with a collapsed interval. NOTE: this needs the Certifier change that
   // enumerates the leaves instead of sampling paths; before it the bound is a sampled estimate and
   // this case fails.
   testing::UnevenNoiseModel model;
