@@ -49,6 +49,20 @@ class DenseReference {
     return V;
   }
 
+  /// Q^{pi_eval}_t against (mu, pi_pop) for t = 0..n-1 (state-major rows): the Q that OMD adds up.
+  Table q(const Table& mu, const Table& pi_pop, const Table& pi_eval) const {
+    Table Q(n_);
+    Eigen::VectorXd V = Eigen::VectorXd::Zero(S_);
+    for (int t = n_ - 1; t >= 0; --t) {
+      const Eigen::MatrixXd P = kernel(t, mu, pi_pop);
+      const MeanFieldView v = view(t, mu, pi_pop, true);
+      Q[t] = P * V;
+      for (Eigen::Index r = 0; r < S_ * A_; ++r) Q[t][r] = m_.reward(v, r / A_, r % A_) + m_.discount() * Q[t][r];
+      for (Eigen::Index s = 0; s < S_; ++s) V[s] = Q[t].segment(s * A_, A_).dot(pi_eval[t].segment(s * A_, A_));
+    }
+    return Q;
+  }
+
   double exploitability(const Table& pi) const {
     const Table mu = forward(pi);
     const Eigen::VectorXd gap = value0(mu, pi, nullptr) - value0(mu, pi, &pi);

@@ -262,6 +262,10 @@ BOOST_AUTO_TEST_CASE(malformed_policies_are_rejected) {
   negative[6] = -0.5;
   negative[7] = 1.5;
   unnormalised[11] = 0.6;
+  // Off by 1e-6 only, in one row on the last rank's share at 3 ranks: beyond the README's 1e-9.
+  std::vector<double> slightly_off = uniform;
+  slightly_off[2 * 3 + 2 * 2 + 1] += 1e-6;  // t = 1, state = 2, action 1
+  writePolicy(scratch("slightly_off.h5"), {2, 3, 2}, slightly_off);
   writePolicy(scratch("nan.h5"), {2, 3, 2}, nan);
   writePolicy(scratch("negative.h5"), {2, 3, 2}, negative);
   writePolicy(scratch("unnormalised.h5"), {2, 3, 2}, unnormalised);
@@ -274,6 +278,7 @@ BOOST_AUTO_TEST_CASE(malformed_policies_are_rejected) {
       {"nan.h5", "nan"},          {"negative.h5", "-0.5"},     {"unnormalised.h5", "sums to"},
       {"shape.h5", "[2, 2, 3]"},  {"steps.h5", "[3, 3, 2]"},   {"name.h5", "/policy"},
       {"float32.h5", "float64"},  {"text.h5", "not an HDF5"}, {"absent.h5", "no such file"},
+      {"slightly_off.h5", "/policy[t=1, state=2, :] sums to"},
   };
   for (const auto& c : cases)
     for (int np : {0, 3}) {
@@ -285,6 +290,21 @@ BOOST_AUTO_TEST_CASE(malformed_policies_are_rejected) {
         BOOST_TEST(!fs::exists(eval_out));
       }
     }
+}
+
+BOOST_AUTO_TEST_CASE(policy_rows_off_by_1e_12_are_accepted) {
+  // The README's tolerance is 1e-9: rows that sum to 1 ± 1e-12 (as a solver's float output may)
+  // evaluate normally at 1 and 3 ranks.
+  std::vector<double> close(12, 0.5);
+  for (std::size_t i = 0; i < close.size(); ++i) close[i] += (i % 4 == 3 ? -1e-12 : 1e-12) / 2.0;
+  writePolicy(scratch("close.h5"), {2, 3, 2}, close);
+  for (int np : {0, 3}) {
+    const fs::path eval_out = scratch("close_eval_np" + std::to_string(np) + ".json");
+    const Run r = mfg(np, "evaluate --model classic/left_right --policy " + scratch("close.h5").string() + " --out " +
+                              eval_out.string());
+    BOOST_TEST(r.status == 0, "at " << np << " ranks: " << r.output);
+    BOOST_TEST(fs::exists(eval_out), "at " << np << " ranks");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(every_command_has_help) {

@@ -157,6 +157,60 @@ BOOST_AUTO_TEST_CASE(config_loader_survives_mutated_configs) {
   BOOST_TEST(rejected < inputs - inputs / 50);  // ...and the valid paths too
 }
 
+namespace {
+
+/// A policy file of classic/left_right ([steps, 3, 2]) holding `values`, written plainly.
+void writeLeftRightPolicy(const fs::path& file, int steps, const std::vector<double>& values) {
+  const hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t dims[3] = {static_cast<hsize_t>(steps), 3, 2};
+  const hid_t space = H5Screate_simple(3, dims, nullptr);
+  const hid_t d = H5Dcreate2(f, "/policy", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+  H5Dclose(d);
+  H5Sclose(space);
+  H5Fclose(f);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(policy_rows_must_sum_to_one_within_1e_9) {
+  // README: "Rows must be distributions ... within 1e-9". A row off by 1e-6 (above or below) is
+  // an InputError that names its step and state; rows off by 1e-12 load unchanged.
+  fs::create_directories(kDir);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const auto model = mfg::makeModel("classic/left_right", {});
+  const int steps = model->numSteps();
+  BOOST_REQUIRE(steps >= 2);
+  const mfg::parallel::StateLayout layout(MPI_COMM_SELF, model->numStates(), model->numActions());
+  const std::vector<double> uniform(static_cast<std::size_t>(steps * 6), 0.5);
+  const fs::path file = kDir / "rows.h5";
+  const struct { int t; int state; double off; } bad[] = {{1, 2, 1e-6}, {1, 2, -1e-6}, {0, 1, 1e-6}, {0, 0, -1e-6}};
+  for (const auto& c : bad) {
+    std::vector<double> values = uniform;
+    values[static_cast<std::size_t>((c.t * 3 + c.state) * 2 + 1)] += c.off;
+    writeLeftRightPolicy(file, steps, values);
+    const std::string row = "t=" + std::to_string(c.t) + ", state=" + std::to_string(c.state);
+    try {
+      mfg::io::readPolicy(file.string(), *model, layout, {steps});
+      BOOST_ERROR("row " << row << " summing to 1 " << (c.off > 0 ? "+ " : "- ") << std::abs(c.off) << " was accepted");
+    } catch (const mfg::InputError& e) {
+      const std::string what = e.what();
+      BOOST_TEST(what.find(row) != std::string::npos, "the error does not name row " << row << ": " << what);
+      BOOST_TEST(what.find("sums to") != std::string::npos, what);
+    }
+  }
+  // Off by 1e-12 in every row (up in one action, down in the other, or up in both): accepted.
+  std::vector<double> close = uniform;
+  for (std::size_t i = 0; i < close.size(); ++i) close[i] += (i % 4 == 3 ? -1e-12 : 1e-12) / 2.0;
+  writeLeftRightPolicy(file, steps, close);
+  const auto policy = mfg::io::readPolicy(file.string(), *model, layout, {steps});
+  BOOST_REQUIRE_EQUAL(policy.steps(), steps);
+  for (int t = 0; t < steps; ++t)
+    for (std::size_t r = 0; r < 6; ++r) BOOST_TEST(policy.pi[t][r] == close[static_cast<std::size_t>(t) * 6 + r]);
+  std::error_code ec;
+  fs::remove(file, ec);
+}
+
 BOOST_AUTO_TEST_CASE(policy_loader_survives_mutated_hdf5_files) {
   fs::create_directories(kDir);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // as mfg does: failures are reported as InputError

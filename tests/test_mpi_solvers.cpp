@@ -1,10 +1,14 @@
 // Convergence of the tabular solvers (methods.md §3) on the model suite, and equilibria known in
-// closed form.
+// closed form; best-response ties (README: the lowest action wins) on a model with exact ties; OMD
+// at a learning rate other than 1 against an independent dense OMD.
 #define BOOST_TEST_MODULE solvers
 #include <cmath>
 
+#include "DenseReference.hpp"
 #include "Gather.hpp"
 #include "MpiFixture.hpp"
+#include "TieModel.hpp"
+#include "TinyModel.hpp"
 #include "solver/algorithms/TabularSolver.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
@@ -81,4 +85,101 @@ BOOST_AUTO_TEST_CASE(bad_algorithm_settings_are_rejected) {
   BOOST_CHECK_THROW(makeTabularSolver("omd", engine, {{"damping", 0.5}}), InputError);
   BOOST_CHECK_THROW(makeTabularSolver("fixed-point", engine, {{"damping", 1.5}}), InputError);
   BOOST_CHECK_THROW(makeTabularSolver("fp", engine, {{"learning_rate", 1.0}}), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(best_response_ties_go_to_the_lowest_action) {
+  // README: greedy best responses break ties towards the lowest action within a relative 1e-12.
+  // TieModel's rewards fix the answer by hand (kLowestBest); at 2 and 3 ranks the tied states are
+  // split across ranks.
+  testing::TieModel model;
+  ExactEngine engine(model, MPI_COMM_WORLD);
+  const auto result = engine.exploitability(Policy::uniform(engine.layout(), engine.policySlices()));
+  const Policy br = greedyPolicy(result.best_values, engine.layout().actions());
+  for (int t = 0; t < model.numSteps(); ++t) {
+    const auto rows = testing::gatherRows(engine.layout(), br.pi[t]);
+    BOOST_REQUIRE_EQUAL(rows.size(), 15u);
+    for (std::int64_t s = 0; s < 5; ++s)
+      for (std::int64_t a = 0; a < 3; ++a)
+        BOOST_TEST(rows[s * 3 + a] == (a == testing::TieModel::kLowestBest[s] ? 1.0 : 0.0),
+                   "best response t=" << t << " s=" << s << " a=" << a << " is " << rows[s * 3 + a]
+                                      << "; expected action " << testing::TieModel::kLowestBest[s]);
+  }
+  // FP's first iteration averages the uniform policy with that best response (the state never
+  // changes, so μ̄ = μ_0 and π̄ = (uniform + best response) / 2).
+  auto fp = makeTabularSolver("fp", engine, {});
+  fp->solve(1);
+  for (int t = 0; t < model.numSteps(); ++t) {
+    const auto rows = testing::gatherRows(engine.layout(), fp->policy().pi[t]);
+    for (std::int64_t s = 0; s < 5; ++s)
+      for (std::int64_t a = 0; a < 3; ++a) {
+        const double want = 0.5 / 3.0 + (a == testing::TieModel::kLowestBest[s] ? 0.5 : 0.0);
+        BOOST_TEST(std::abs(rows[s * 3 + a] - want) < 1e-14,
+                   "FP π_1 t=" << t << " s=" << s << " a=" << a << " = " << rows[s * 3 + a] << ", expected " << want);
+      }
+  }
+}
+
+namespace {
+
+/// OMD of methods.md §3 written densely: y_0 = 0, π_0 uniform; y_{k+1} = y_k + η Q^{π_k, μ^{π_k}},
+/// π_{k+1} = softmax(y_{k+1}) per (t, s). Returns π_0..π_K.
+std::vector<testing::DenseReference::Table> denseMirrorDescent(const Model& model, double eta, int K) {
+  const testing::DenseReference ref(model);
+  const auto A = model.numActions();
+  std::vector<testing::DenseReference::Table> pis{testing::DenseReference::uniformPolicy(model)};
+  testing::DenseReference::Table y(model.numSteps(), Eigen::VectorXd::Zero(model.numStates() * A));
+  for (int k = 0; k < K; ++k) {
+    const auto& pi = pis.back();
+    const auto Q = ref.q(ref.forward(pi), pi, pi);
+    testing::DenseReference::Table next(model.numSteps());
+    for (int t = 0; t < model.numSteps(); ++t) {
+      y[t] += eta * Q[t];
+      next[t].resize(y[t].size());
+      for (Eigen::Index s = 0; s < model.numStates(); ++s) {
+        const Eigen::VectorXd e = (y[t].segment(s * A, A).array() - y[t].segment(s * A, A).maxCoeff()).exp();
+        next[t].segment(s * A, A) = e / e.sum();
+      }
+    }
+    pis.push_back(next);
+  }
+  return pis;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(mirror_descent_follows_its_learning_rate) {
+  // Every other OMD test runs at η = 1; here η = 0.3 for three iterations, checked against the
+  // dense OMD above: the policy after each iteration and the exploitability history.
+  const double eta = 0.3;
+  const int K = 3;
+  testing::TinyModel tiny_coupled(true);
+  const auto crowd = makeModel("classic/crowd_motion");
+  const auto left_right = makeModel("classic/left_right");
+  for (const Model* model : std::vector<const Model*>{&tiny_coupled, crowd.get(), left_right.get()}) {
+    const auto want = denseMirrorDescent(*model, eta, K);
+    const testing::DenseReference ref(*model);
+    ExactEngine engine(*model, MPI_COMM_WORLD);
+    auto omd = makeTabularSolver("omd", engine, {{"learning_rate", eta}});
+    omd->setup();
+    for (int k = 1; k <= K; ++k) {
+      omd->iterate();
+      for (int t = 0; t < model->numSteps(); ++t) {
+        const auto rows = testing::gatherRows(engine.layout(), omd->policy().pi[t]);
+        BOOST_REQUIRE_EQUAL(rows.size(), static_cast<std::size_t>(want[k][t].size()));
+        double worst = 0.0;
+        Eigen::Index at = 0;
+        for (Eigen::Index r = 0; r < want[k][t].size(); ++r)
+          if (std::abs(rows[r] - want[k][t][r]) > worst) worst = std::abs(rows[r] - want[k][t][r]), at = r;
+        BOOST_TEST(worst < 1e-10, model->name() << " iteration " << k << " t=" << t << " row " << at << ": π = "
+                                                << rows[at] << ", dense OMD at η = 0.3 gives " << want[k][t][at]);
+      }
+    }
+    const auto& h = omd->exploitabilityHistory();
+    BOOST_REQUIRE_EQUAL(h.size(), static_cast<std::size_t>(K + 1));
+    for (int k = 0; k <= K; ++k) {
+      const double e = ref.exploitability(want[k]);
+      BOOST_TEST(std::abs(h[k] - e) <= 1e-10 * std::max(1.0, std::abs(e)),
+                 model->name() << " exploitability after " << k << " iterations " << h[k] << ", dense " << e);
+    }
+  }
 }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -189,6 +190,42 @@ BOOST_AUTO_TEST_CASE(lq_tree_is_a_held_sign) {
   BOOST_CHECK_EQUAL(chain.node(chain.roots()[0]).prob, 1.0);
   BOOST_REQUIRE_EQUAL(chain.leaves().size(), 1u);
   BOOST_CHECK(chain.node(chain.leaves()[0]).z == std::vector<double>{0.0});
+}
+
+BOOST_AUTO_TEST_CASE(lq_rows_follow_the_shock_sign) {
+  // models.md §1.1: s̃ = clip(trunc(s + a + σ ρ ε_t), 0, 98), ε_t = −10 z for t < 8, +10 z for
+  // t > 20, 0 otherwise, σ ρ = 0.5; then s' = clip(s̃ + k, 0, 98), p_k ∝ exp(−k²/2), k = −3..3.
+  // The shift is written out by hand for each case; lq is symmetric under z → −z with s → 98 − s,
+  // so only rows at a given (t, z) can tell the sign of the shock.
+  auto m = mfg::makeModel("lq");
+  double total = 0.0;
+  for (int k = -3; k <= 3; ++k) total += std::exp(-k * k / 2.0);
+  const auto p = [&](int k) { return std::exp(-k * k / 2.0) / total; };
+  const struct { int t; double z; std::int64_t s, action_index, base; } cases[] = {
+      {3, 1.0, 50, 3, 45},    // a = 0, ε = −10: shift −5
+      {0, -1.0, 50, 5, 57},   // a = +2, ε = +10: shift +5
+      {7, 1.0, 20, 6, 18},    // last shocked early step: a = +3, shift −5
+      {8, 1.0, 50, 2, 49},    // no shock from t = 8: a = −1
+      {20, -1.0, 50, 4, 51},  // ... to t = 20: a = +1
+      {21, 1.0, 50, 3, 55},   // first late step: ε = +10 z, shift +5
+      {29, -1.0, 60, 1, 53},  // a = −2, shift −5
+      {25, -1.0, 2, 0, 0},    // 2 − 3 − 5 = −6, clipped to 0
+      {2, -1.0, 96, 6, 98},   // 96 + 3 + 5 = 104, clipped to 98
+  };
+  std::vector<double> mu(99, 1.0 / 99), z(1);
+  for (const auto& c : cases) {
+    z[0] = c.z;
+    MeanFieldView v;
+    v.t = c.t;
+    v.mu = mu;
+    v.z = z;
+    Row want;
+    for (int k = -3; k <= 3; ++k) want[std::clamp<std::int64_t>(c.base + k, 0, 98)] += p(k);
+    std::ostringstream what;
+    what << "lq row t=" << c.t << " z=" << c.z << " s=" << c.s << " a=" << c.action_index - 3 << " (s~ = " << c.base
+         << ")";
+    checkRow(row(*m, v, c.s, c.action_index), want, what.str());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(beach_bar_tree_branches_at_15) {
