@@ -31,3 +31,6 @@ install(FILES ${PROJECT_BINARY_DIR}/mfgConfig.cmake ${PROJECT_BINARY_DIR}/mfgCon
 
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mfg.pc.in ${PROJECT_BINARY_DIR}/mfg.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mfg.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The reference documentation (models, methods, reference values) next to the binary's users.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -1,5 +1,5 @@
 #pragma once
-// The two-level layout of methods.md §4 and the common-noise issue: the world communicator is split
+// The two-level layout of docs/methods.md §6 and the common-noise issue: the world communicator is split
 // into G groups of contiguous ranks; each group takes a contiguous share of the work units (noise
 // paths or subtrees of the scenario tree) and splits the states of each unit among its own ranks.
 // Per-unit results are combined in unit order, so they do not depend on how ranks were grouped.

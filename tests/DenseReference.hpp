@@ -1,5 +1,5 @@
 #pragma once
-// An independent, serial, dense implementation of the operators of methods.md §1-2 with Eigen.
+// An independent, serial, dense implementation of the operators of docs/methods.md §1–2 with Eigen.
 // It shares only the model's callbacks with the engine (no PETSc, no MPI, no engine code), so
 // agreement between the two checks the engine's sparse assembly, partitioning and sweeps.
 #include <Eigen/Dense>

@@ -1,5 +1,5 @@
 #pragma once
-// An independent, serial, dense implementation of the certificates of methods.md §2 for a model
+// An independent, serial, dense implementation of the certificates of docs/methods.md §5 for a model
 // with finite common noise and a policy given per step. It enumerates the noise histories itself
 // from the model's NoiseProcess (not through ScenarioTree) and shares only the model's callbacks
 // with the engine, so agreement checks the engine's tree, its sweeps and the Certifier's weights.

@@ -1,5 +1,5 @@
 #pragma once
-// `lq` written again from /work/shared/spec/models.md §1.1, with the common shock held at a given
+// `lq` written again from docs/models.md §1.1, with the common shock held at a given
 // z and no noise process, so that DenseReference can evaluate one root of lq's scenario tree on
 // its own. Shares no code with solver/models/benchmark/Lq.cpp: a per-root value of the engine that
 // agrees with this one checks lq's kernel and reward against the spec at that z.

@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(solve_then_evaluate_round_trip_at_1_2_3_ranks) {
       const auto mu = readAll(out / "result.h5", "/mean_field");
       for (int s = 0; s < 4; ++s) BOOST_TEST(std::abs(mu[s] - 0.25) < 1e-15);  // μ_0 uniform
       const auto history = readAll(out / "result.h5", "/history/exploitability");
-      BOOST_TEST(std::abs(history.front() - 1.2212622553) < 1e-10);  // uniform policy, models.md §3
+      BOOST_TEST(std::abs(history.front() - 1.2212622553) < 1e-10);  // uniform policy, docs/models.md §2
       BOOST_TEST(history.back() == solved);
 
       const auto policy = readAll(out / "result.h5", "/policy");

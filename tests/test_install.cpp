@@ -52,7 +52,8 @@ BOOST_TEST_GLOBAL_FIXTURE(Installed);
 BOOST_AUTO_TEST_CASE(install_tree_has_the_binary_headers_package_and_pkg_config) {
   for (const char* f : {"bin/mfg", "include/mfg/solver/models/Model.hpp", "include/mfg/solver/engine/ExactEngine.hpp",
                         "include/mfg/parallel/StateLayout.hpp", "lib/cmake/mfg/mfgConfig.cmake",
-                        "lib/cmake/mfg/mfgConfigVersion.cmake", "lib/cmake/mfg/mfgTargets.cmake"})
+                        "lib/cmake/mfg/mfgConfigVersion.cmake", "lib/cmake/mfg/mfgTargets.cmake",
+                        "share/doc/mfg/models.md", "share/doc/mfg/methods.md"})
     BOOST_TEST(fs::exists(kPrefix / f), f << " is not installed");
   bool pc = false;
   for (const auto& e : fs::recursive_directory_iterator(kPrefix))
@@ -62,6 +63,7 @@ BOOST_AUTO_TEST_CASE(install_tree_has_the_binary_headers_package_and_pkg_config)
   const auto r = shell(quoted(kPrefix / "bin" / "mfg") + " models");
   BOOST_TEST(r.status == 0, r.output);
   BOOST_TEST(r.output.find("classic/crowd_motion") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("docs/models.md") != std::string::npos, r.output);  // where the definitions are
 }
 
 BOOST_AUTO_TEST_CASE(user_model_builds_with_find_package_and_solves) {

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE models
 #include <boost/test/unit_test.hpp>
 
-// Unit tests of the built-in models against /work/shared/spec/models.md (sections 2 and 3).
+// Unit tests of the built-in models against docs/models.md (sections 2 and 3).
 // Every expected number below is derived by hand from the spec's formulas (the derivation is in
 // the comments); none was copied from the code's output.
 //   1. Structural checks of every built-in model: kernel rows are probability vectors, successors

@@ -1,4 +1,4 @@
-// Certified exploitability (methods.md §2) on models with common noise, checked against
+// Certified exploitability (docs/methods.md §5) on models with common noise, checked against
 // definitions computed here, independently of the Certifier's own path and tree bookkeeping:
 //   - the exact clairvoyant value is Σ_leaf P(leaf) E_path(leaf) over every leaf of the
 //     enumerated tree, and it bounds the exact non-anticipative exploitability, which is ≥ 0;

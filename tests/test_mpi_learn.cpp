@@ -1,4 +1,4 @@
-// SPG / RSPG (methods.md §4): the surrogate's gradient against central finite differences of the
+// SPG / RSPG (docs/methods.md §6): the surrogate's gradient against central finite differences of the
 // agent's objective, θ bitwise identical on every rank, a resumed run equal to an uninterrupted
 // one bit for bit, the gradient independent of the rank groups, and non-finite values caught.
 #define BOOST_TEST_MODULE learn

@@ -1,5 +1,5 @@
 // Exact exploitability of the uniform policy for every built-in model at its defaults, against
-// (1) an independent dense Eigen implementation and (2) the reference values of models.md §3.
+// (1) an independent dense Eigen implementation and (2) the reference values of docs/models.md §2.
 #define BOOST_TEST_MODULE reference
 #include <cmath>
 
@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(uniform_policy_matches_dense_reference_for_every_model) {
 }
 
 BOOST_AUTO_TEST_CASE(uniform_policy_matches_the_spec_values) {
-  // models.md §3, "Reference values (uniform policy)", with the digits the spec gives.
+  // docs/models.md §2, "Reference values (uniform policy)", with the digits the spec gives.
   const struct { const char* name; double value; double tol; } cases[] = {
       {"classic/beach_bar", 1.2212622553, 1e-10},
       {"classic/left_right", 0.25, 1e-14},

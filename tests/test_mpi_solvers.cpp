@@ -1,4 +1,4 @@
-// Convergence of the tabular solvers (methods.md §3) on the model suite, and equilibria known in
+// Convergence of the tabular solvers (docs/methods.md §3) on the model suite, and equilibria known in
 // closed form; best-response ties (README: the lowest action wins) on a model with exact ties; OMD
 // at a learning rate other than 1 against an independent dense OMD.
 #define BOOST_TEST_MODULE solvers
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(best_response_ties_go_to_the_lowest_action) {
 
 namespace {
 
-/// OMD of methods.md §3 written densely: y_0 = 0, π_0 uniform; y_{k+1} = y_k + η Q^{π_k, μ^{π_k}},
+/// OMD of docs/methods.md §3 written densely: y_0 = 0, π_0 uniform; y_{k+1} = y_k + η Q^{π_k, μ^{π_k}},
 /// π_{k+1} = softmax(y_{k+1}) per (t, s). Returns π_0..π_K.
 std::vector<testing::DenseReference::Table> denseMirrorDescent(const Model& model, double eta, int K) {
   const testing::DenseReference ref(model);

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE noise_models
 #include <boost/test/unit_test.hpp>
 
-// Unit tests of the common-noise benchmark models of /work/shared/spec/models.md §1 (lq, beach_bar,
+// Unit tests of the common-noise benchmark models of docs/models.md §1 (lq, beach_bar,
 // macro) and of their scenario trees. Every expected number is derived from the spec's formulas,
 // computed independently here (derivations in the comments); none was copied from the code's output.
 //   1. Scenario trees of lq and beach_bar: roots, level sizes, branching, probabilities, z paths.
@@ -79,7 +79,7 @@ void checkRow(const Row& got, const Row& want, const std::string& what, double t
   BOOST_CHECK_MESSAGE(k < 0, what << ": P(s' = " << k << ") = " << g << ", expected " << w);
 }
 
-// ----- macro by hand (models.md §1.3) -----
+// ----- macro by hand (docs/models.md §1.3) -----
 
 /// The macro grids, written as 0.25 · 397^{i/(n-1)} - 0.25 (99.25/0.25 = 397) instead of numpy's
 /// 10^linspace: the same numbers to ~1e-15 relative, endpoints exact (a_0 = 0, a_{n-1} = 99).
@@ -193,7 +193,7 @@ BOOST_AUTO_TEST_CASE(lq_tree_is_a_held_sign) {
 }
 
 BOOST_AUTO_TEST_CASE(lq_rows_follow_the_shock_sign) {
-  // models.md §1.1: s̃ = clip(trunc(s + a + σ ρ ε_t), 0, 98), ε_t = −10 z for t < 8, +10 z for
+  // docs/models.md §1.1: s̃ = clip(trunc(s + a + σ ρ ε_t), 0, 98), ε_t = −10 z for t < 8, +10 z for
   // t > 20, 0 otherwise, σ ρ = 0.5; then s' = clip(s̃ + k, 0, 98), p_k ∝ exp(−k²/2), k = −3..3.
   // The shift is written out by hand for each case; lq is symmetric under z → −z with s → 98 − s,
   // so only rows at a given (t, z) can tell the sign of the shock.

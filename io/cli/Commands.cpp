@@ -43,6 +43,9 @@ void makeDirectory(const std::string& dir, MPI_Comm comm) {
 
 void listModels(MPI_Comm comm) {
   io::Logger log(comm);
+  log.info("Definitions of every model (dynamics, rewards, noise, conventions): docs/models.md in the source tree\n"
+           "(installed as share/doc/mfg/models.md); methods and reference values: docs/methods.md,\n"
+           "docs/reference-values.md.\n");
   for (const auto& info : builtinModels()) {
     const auto model = info.create(ParameterSet(info.name, info.parameters, {}));
     std::string shape;

@@ -17,7 +17,7 @@ usage: jobs/bench/run_train.sh [options] [BUILD_DIR]
   --out-dir DIR        results (default: BUILD_DIR/bench-results/train-<date>-<time>)
   -h, --help           this text
 
-Per model: time limit, paths and learning rate of MFAX's settings (methods.md §4):
+Per model: time limit, paths and learning rate of MFAX's settings (docs/methods.md §6):
   lq: marks 18 s and 120 s, N = 8, lr 1e-2 held constant (--iterations 10^6);
   beach_bar: mark 400 s, N = 128, lr 1e-3 held constant (--iterations 10^6);
   macro: mark 250 s, N = 8, lr 1e-2 decaying to 1e-3 over 40 iterations (about what 2 ranks

@@ -1,5 +1,5 @@
 #pragma once
-// Fictitious Play and the damped fixed-point iteration (methods.md §3) are the same scheme with a
+// Fictitious Play and the damped fixed-point iteration (docs/methods.md §3) are the same scheme with a
 // different weight: the population's state-action flow L̄ moves towards the best response's,
 // L̄ ← (1 − w) L̄ + w L^{BR}, μ̄ likewise, and the played policy is π̄ = L̄ / μ̄ (uniform where μ̄ = 0).
 // FP uses w = 1/(k+1), which averages all best-response flows; the fixed point uses w = damping.

@@ -1,5 +1,5 @@
 #pragma once
-// OMD (methods.md §3): y_{k+1} = y_k + η Q^{π_k, μ^{π_k}}, π_{k+1} = softmax(y_{k+1}) per (t, s).
+// OMD (docs/methods.md §3): y_{k+1} = y_k + η Q^{π_k, μ^{π_k}}, π_{k+1} = softmax(y_{k+1}) per (t, s).
 #include "solver/algorithms/TabularSolver.hpp"
 
 namespace mfg {

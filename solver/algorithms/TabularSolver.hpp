@@ -1,5 +1,5 @@
 #pragma once
-// Common shape of the tabular solvers of methods.md §3: setup() evaluates the initial policy,
+// Common shape of the tabular solvers of docs/methods.md §3: setup() evaluates the initial policy,
 // each iterate() makes one update and records the exact exploitability of the new policy and the
 // wall time since setup began.
 #include <map>

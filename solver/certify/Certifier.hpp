@@ -1,5 +1,5 @@
 #pragma once
-// Certified exploitability of a policy for a model with common noise (methods.md §2):
+// Certified exploitability of a policy for a model with common noise (docs/methods.md §5):
 //   - the clairvoyant per-path bound: N sampled noise paths, each with μ^π forward and both
 //     backward passes along that path (the best response sees the path's future), averaged, with
 //     a 95% confidence interval over paths;

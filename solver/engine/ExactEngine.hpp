@@ -1,5 +1,5 @@
 #pragma once
-// The exact engine of methods.md §1-2 for one model on one communicator: forward propagation of
+// The exact engine of docs/methods.md §1–2 for one model on one communicator: forward propagation of
 // the mean field (MatMultTranspose), backward induction (MatMult) for policy evaluation, best
 // response and the soft (entropy-regularised) backup, and exact exploitability.
 //

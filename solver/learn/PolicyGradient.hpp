@@ -1,5 +1,5 @@
 #pragma once
-// Structural policy gradient (SPG) and its recurrent version (RSPG), methods.md §4.
+// Structural policy gradient (SPG) and its recurrent version (RSPG), docs/methods.md §6.
 //
 // Each iteration samples N noise paths (from the seed and the iteration number, so a resumed run
 // draws the same paths). The paths are split across rank groups and, inside a group, the states

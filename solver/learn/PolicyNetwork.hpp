@@ -1,5 +1,5 @@
 #pragma once
-// The policy networks of methods.md §4, in LibTorch.
+// The policy networks of docs/methods.md §6, in LibTorch.
 //   state embedding (64): a learned table indexed by state, or an MLP layer on the state's
 //                         normalised coordinates;
 //   observation embedding: SPG, a dense layer (64) on the current shared observation o_t;

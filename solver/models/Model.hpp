@@ -1,5 +1,5 @@
 #pragma once
-// The model interface of models.md: a finite-horizon MFG on a finite individual state space.
+// The model interface (docs/models.md, docs/README.md): a finite-horizon MFG on a finite individual state space.
 // Models are pure functions of (t, s, a, mean field); they know nothing of MPI or PETSc, so the
 // same model object serves the distributed engine and the dense references in the tests.
 #include <cstdint>
@@ -37,7 +37,7 @@ struct NoiseOutcome {
   double prob;
 };
 
-/// The law of the common noise z_0, z_1, ..., z_T (models.md §1). Finite processes list the
+/// The law of the common noise z_0, z_1, ..., z_T (docs/models.md §1). Finite processes list the
 /// outcomes of z_{t+1} given the history; continuous ones are sampled.
 class NoiseProcess {
  public:

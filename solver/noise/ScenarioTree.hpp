@@ -3,7 +3,7 @@
 // t = 0..steps. Nodes are numbered level by level, so the decision nodes (levels < steps) come
 // first and a policy or Q table indexed by node id has one slice per decision node. A model
 // without noise has the trivial chain tree (one node per level, node id = t), which makes the
-// engine's tables for such models exactly the per-step tables of models.md §3.
+// engine's tables for such models exactly the per-step tables of docs/models.md §2.
 #include <cstdint>
 #include <random>
 #include <vector>

@@ -1,5 +1,5 @@
 // macro: a heterogeneous-agent economy (wealth × income) with an aggregate TFP shock z_t
-// (models.md §1.3, MFAX's "endogenous" model). Prices come from the mean field, so the wealth an
+// (docs/models.md §1.3, MFAX's "endogenous" model). Prices come from the mean field, so the wealth an
 // agent reaches, and hence the kernel's sparsity pattern, moves with μ_t and z_t.
 #include <cmath>
 #include <stdexcept>

@@ -1,5 +1,5 @@
 #pragma once
-// The classic tabular suite of models.md §3: T+1 decision steps (t = 0..T), no discounting,
+// The classic tabular suite of docs/models.md §2: T+1 decision steps (t = 0..T), no discounting,
 // rewards paid at every step including t = T. The kernel at t = T only produces the distribution
 // after the last decision (stored as the flow's last slice); no reward reads it.
 #include "solver/models/Registry.hpp"

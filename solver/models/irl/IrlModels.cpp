@@ -1,5 +1,5 @@
-// The small MFGs of the inverse-RL benchmark (models.md §2): malware, investment, sis.
-// models.md fixes their dynamics and rewards but not the horizon, discount or μ_0; here they follow
+// The small MFGs of the inverse-RL benchmark (docs/models.md §3): malware, investment, sis.
+// The definition (docs/models.md §3) fixes their dynamics and rewards but not the horizon, discount or μ_0; here they follow
 // the conventions of §1 (decision steps t = 0..T-1, discount gamma) with μ_0 uniform, and T and
 // gamma are parameters.
 #include "solver/models/BasicModel.hpp"
