@@ -101,7 +101,8 @@ std::vector<std::string> plotCertificate(const std::string& base_in, const Forma
       h.colour = k == 0 ? kBlue : kOrange;
       h.markers.push_back({Marker::Direction::Vertical, b->value, fmt::format("bound {:.4g}", b->value), kRed, false});
       if (b->ci95.size() == 2 && b->ci95[0] < b->ci95[1] && std::isfinite(b->ci95[0]) && std::isfinite(b->ci95[1]))
-        for (double edge : b->ci95) h.markers.push_back({Marker::Direction::Vertical, edge, "", kGrey, true});
+        for (double edge : b->ci95)
+          h.markers.push_back({Marker::Direction::Vertical, edge, edge == b->ci95[0] ? "95% CI" : "", kGrey, true});
       const double x0 = k == 0 ? 0.07 : 0.56;
       draw(h, Viewport{x0, x0 + 0.40, 0.14, 0.86});
       ++k;

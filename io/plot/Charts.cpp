@@ -256,7 +256,8 @@ void draw(const Histogram& chart, const Viewport& where) {
     counts[static_cast<std::size_t>(std::max(0, k))] += 1;
   }
   const double top = *std::max_element(counts.begin(), counts.end());
-  const Window w{lo, hi, 0.0, top * 1.1};
+  const double pad = 0.04 * (hi - lo);  // the outer bars stay clear of the frame
+  const Window w{lo - pad, hi + pad, 0.0, top * 1.1};
   frame(where, w, false, chart.title, chart.x_label, chart.y_label);
   const double step = (hi - lo) / bins;
   for (int k = 0; k < bins; ++k) {

@@ -23,5 +23,7 @@ void drawStateMaps(const ModelContext& context, const std::vector<const double*>
                    const std::string& title);
 /// 0, T/4, T/2, 3T/4, T without repeats (T = last index).
 std::vector<int> sampleTimes(int last);
+/// 0, T/3, 2T/3, T without repeats: the times of the 2-D maps.
+std::vector<int> mapTimes(int last);
 
 }  // namespace mfg::io::plot

@@ -144,7 +144,7 @@ std::vector<std::string> plotSolveResult(const std::string& dir, const Formats& 
     add(render((out / name).string(), formats, kHeatmapPage, [&] { draw(h); }));
     if (j == 0 && context.state_shape.size() == 2)
       add(render((out / "mean_field_maps").string(), formats, kMapsPage, [&] {
-        drawStateMaps(context, flow, sampleTimes(static_cast<int>(flow.size()) - 1),
+        drawStateMaps(context, flow, mapTimes(static_cast<int>(flow.size()) - 1),
                       title_model + ": mean field on the state grid");
       }));
   }

@@ -90,7 +90,7 @@ std::vector<std::string> plotTrainResult(const std::string& dir, const Formats& 
     add(render((out / fmt::format("mean_field_path{}", j)).string(), formats, kHeatmapPage, [&] { draw(h); }));
     if (j == 0 && context.state_shape.size() == 2)
       add(render((out / "mean_field_maps").string(), formats, kMapsPage, [&] {
-        drawStateMaps(context, flow, sampleTimes(static_cast<int>(T1) - 1), model + ": mean field on path 0");
+        drawStateMaps(context, flow, mapTimes(static_cast<int>(T1) - 1), model + ": mean field on path 0");
       }));
   }
   const auto path0 = zPath(0);
