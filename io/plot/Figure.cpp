@@ -59,6 +59,18 @@ void setColourMaps() {
   plscmap1l(1, static_cast<PLINT>(kViridis.size()), at.data(), red.data(), green.data(), blue.data(), nullptr);
 }
 
+/// PLplot asks on the terminal for another device when the requested one is missing; check first.
+void requireDevice(const std::string& device) {
+  std::array<const char*, 256> menus{}, names{};
+  int count = static_cast<int>(names.size());  // in: room in the arrays; out: devices listed
+  const char** menu_list = menus.data();
+  const char** name_list = names.data();
+  plgDevs(&menu_list, &name_list, &count);
+  for (int k = 0; k < count; ++k)
+    if (names[static_cast<std::size_t>(k)] && device == names[static_cast<std::size_t>(k)]) return;
+  throw std::runtime_error("PLplot has no '" + device + "' driver (Debian: plplot-driver-cairo)");
+}
+
 std::string deviceFor(const std::string& extension) {
   if (extension == "png") return "pngcairo";
   if (extension == "pdf") return "pdfcairo";
@@ -92,6 +104,7 @@ std::vector<std::string> Formats::extensions() const {
 Rgb rgbOf(Colour colour) { return kPalette.at(static_cast<std::size_t>(colour)); }
 
 Stream::Stream(const std::string& device, const std::string& file, PageSize size) {
+  requireDevice(device);
   PLINT id = -1;
   plmkstrm(&id);  // a new stream, made current
   if (id < 0) throw std::runtime_error("PLplot could not create a stream for " + file);

@@ -19,7 +19,6 @@ constexpr PageSize kLinePage{900, 560}, kHeatmapPage{960, 600}, kMapsPage{1200, 
 struct Tree {
   std::vector<double> level, parent;
   std::vector<std::vector<double>> z;
-  std::size_t decision_nodes = 0;
 
   /// Node ids from the root to `leaf`.
   std::vector<std::size_t> pathTo(std::size_t leaf) const {
@@ -46,7 +45,6 @@ Tree readTree(const ResultFile& file) {
     if (!(p >= -1 && p < static_cast<double>(n)))  // parents come before their children
       file.fail("/tree/parent[" + std::to_string(n) + "] is not an earlier node");
   }
-  tree.decision_nodes = static_cast<std::size_t>(file.numberAttribute("/tree", "decision_nodes").value_or(std::vector<double>{0}).at(0));
   return tree;
 }
 
@@ -109,7 +107,9 @@ std::vector<std::string> plotSolveResult(const std::string& dir, const Formats& 
   }
   // Decision slices of /policy along the first path: one per step, or the path's decision nodes
   // (the tree numbers its nodes level by level, so decision nodes come first).
-  if (!has_tree)
+  const auto steps = file.numberAttribute("/", "steps");
+  const bool per_step = !has_tree || (steps && steps->size() == 1 && static_cast<double>(pi.dims[0]) == steps->front());
+  if (per_step)
     for (std::size_t t = 0; t < pi.dims[0]; ++t) policy_slices.push_back(t);
   else
     for (std::size_t node : paths[0])
