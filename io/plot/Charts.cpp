@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace mfg::io::plot {
@@ -36,6 +37,77 @@ void frame(const Viewport& v, const Window& w, bool log_y, const std::string& ti
   plschr(0.0, 0.9);
   plmtex("b", 3.0, 0.5, 0.5, x_label.c_str());
   plmtex("l", log_y ? 4.2 : 5.2, 0.5, 0.5, y_label.c_str());
+}
+
+/// PLplot labels only the decades 10^k of a log axis; when fewer than two fall inside the window,
+/// 2·10^k and 5·10^k are labelled as well, so that every log axis carries at least two values.
+void labelWithinDecades(const Window& w) {
+  int decades = 0;
+  for (double k = std::ceil(w.y0); k <= w.y1; k += 1) ++decades;
+  if (decades >= 2) return;
+  plcol0(kInk);
+  for (double k = std::floor(w.y0); k <= std::ceil(w.y1); k += 1)
+    for (int m : {2, 5}) {
+      const double y = k + std::log10(static_cast<double>(m));
+      if (y < w.y0 || y > w.y1) continue;
+      const std::string text = std::to_string(m) + "×10#u" + std::to_string(static_cast<int>(k)) + "#d";
+      plmtex("lv", 0.7, (y - w.y0) / (w.y1 - w.y0), 1.0, text.c_str());
+    }
+}
+
+/// A curve in axes coordinates [0, 1]², evaluated by linear interpolation between its samples
+/// (x ascending); nullopt outside its samples or next to a missing one.
+class AxesCurve {
+ public:
+  AxesCurve(const std::vector<double>& x, const std::vector<double>& y, const Window& w, bool log_y) {
+    for (std::size_t k = 0; k < x.size() && k < y.size(); ++k) {
+      const bool ok = std::isfinite(x[k]) && std::isfinite(y[k]) && (!log_y || y[k] > 0);
+      u_.push_back(ok ? (x[k] - w.x0) / (w.x1 - w.x0) : std::nan(""));
+      v_.push_back(ok ? ((log_y ? std::log10(y[k]) : y[k]) - w.y0) / (w.y1 - w.y0) : std::nan(""));
+    }
+  }
+  std::optional<double> at(double u) const {
+    for (std::size_t k = 0; k + 1 < u_.size(); ++k)
+      if (u_[k] <= u && u <= u_[k + 1] && u_[k + 1] > u_[k])
+        return v_[k] + (v_[k + 1] - v_[k]) * (u - u_[k]) / (u_[k + 1] - u_[k]);
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<double> u_, v_;
+};
+
+/// The corner of the axes (as a PLplot legend position) where a legend of `entries` lines hides
+/// the least of the curves and the band, judged on a grid of points in each corner.
+PLINT emptiestCorner(const LineChart& chart, const Window& w, std::size_t entries) {
+  const PLINT corners[4] = {PL_POSITION_TOP | PL_POSITION_RIGHT, PL_POSITION_BOTTOM | PL_POSITION_LEFT,
+                            PL_POSITION_TOP | PL_POSITION_LEFT, PL_POSITION_BOTTOM | PL_POSITION_RIGHT};
+  std::vector<AxesCurve> lines;
+  for (const auto& s : chart.series) lines.emplace_back(s.x, s.y, w, chart.log_y);
+  std::optional<AxesCurve> low, high;
+  if (chart.band) {
+    low.emplace(chart.band->x, chart.band->low, w, chart.log_y);
+    high.emplace(chart.band->x, chart.band->high, w, chart.log_y);
+  }
+  const double width = 0.55, height = std::min(0.6, 0.04 + 0.075 * static_cast<double>(entries));
+  std::size_t best = 0, best_hidden = std::numeric_limits<std::size_t>::max();
+  for (std::size_t c = 0; c < 4; ++c) {
+    const bool right = c == 0 || c == 3, top = c == 0 || c == 2;
+    std::size_t hidden = 0;
+    for (int i = 0; i <= 24; ++i)
+      for (int j = 0; j <= 8; ++j) {
+        const double u = right ? 1.0 - width * i / 24.0 : width * i / 24.0;
+        const double v = top ? 1.0 - height * j / 8.0 : height * j / 8.0;
+        for (const auto& line : lines)
+          if (const auto y = line.at(u); y && std::abs(*y - v) < 0.03) ++hidden;
+        if (low && high) {
+          const auto a = low->at(u), b = high->at(u);
+          if (a && b && std::min(*a, *b) <= v && v <= std::max(*a, *b)) ++hidden;
+        }
+      }
+    if (hidden < best_hidden) best = c, best_hidden = hidden;
+  }
+  return corners[best] | PL_POSITION_INSIDE;
 }
 
 /// Runs of consecutive indices where keep(k) holds.
@@ -108,15 +180,19 @@ void draw(const LineChart& chart, const Viewport& where) {
   if (w.x1 <= w.x0) w.x1 = w.x0 + 1;
   const auto y = [&](double v) { return chart.log_y ? std::log10(v) : v; };
   if (chart.log_y) {
-    w.y0 = std::floor(std::log10(yr->first));
-    w.y1 = std::ceil(std::log10(yr->second));
-    if (w.y1 <= w.y0) w.y1 = w.y0 + 1;
+    // The data's own range (at least half a decade) with a margin: rounding out to whole decades
+    // can leave the curves in a thin strip of the axes.
+    const double lo = std::log10(yr->first), hi = std::log10(yr->second);
+    const double span = std::max(hi - lo, 0.5), middle = 0.5 * (lo + hi);
+    w.y0 = std::min(lo, middle - 0.5 * span) - 0.06 * span;
+    w.y1 = std::max(hi, middle + 0.5 * span) + 0.06 * span;
   } else {
     const double pad = yr->second > yr->first ? 0.05 * (yr->second - yr->first) : std::max(1.0, std::abs(yr->first));
     w.y0 = yr->first - pad;
     w.y1 = yr->second + pad;
   }
   frame(where, w, chart.log_y, chart.title, chart.x_label, chart.y_label);
+  if (chart.log_y) labelWithinDecades(w);
   const auto usable = [&](double v) { return std::isfinite(v) && (!chart.log_y || v > 0); };
 
   if (const auto& b = chart.band) {
@@ -183,8 +259,7 @@ void draw(const LineChart& chart, const Viewport& where) {
   for (const auto& t : text) text_ptrs.push_back(t.c_str());
   PLFLT width = 0, height = 0;
   plschr(0.0, 0.8);
-  pllegend(&width, &height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-           PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.03, 0.06, kBackground, kGrid, 1, 0, 0,
+  pllegend(&width, &height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, emptiestCorner(chart, w, text.size()), 0.02, 0.03, 0.06, kBackground, kGrid, 1, 0, 0,
            static_cast<PLINT>(text.size()), opts.data(), 1.0, 1.0, 2.0, 0.0, text_colours.data(), text_ptrs.data(),
            box_colours.data(), box_patterns.data(), box_scales.data(), box_widths.data(), line_colours.data(),
            line_styles.data(), line_widths.data(), symbol_colours.data(), symbol_scales.data(), symbol_numbers.data(),
