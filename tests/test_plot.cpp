@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "io/plot/Charts.hpp"
 #include "io/plot/Figure.hpp"
 #include "tests/ImageChecks.hpp"
 #include "tests/ProcessHelpers.hpp"
@@ -249,4 +250,43 @@ BOOST_AUTO_TEST_CASE(a_plotting_failure_keeps_the_results) {
   BOOST_TEST(fs::is_regular_file(dir / "summary.json"));
   for (const auto& entry : fs::directory_iterator(dir))
     BOOST_TEST(!contains(entry.path().filename().string(), ".partial"), entry.path());
+}
+
+BOOST_AUTO_TEST_CASE(figures_do_not_leak_state_into_each_other) {
+  // The same figure drawn before and after a different one (other size, colour bar, formats) is
+  // the same file: every figure starts from a fresh PLplot stream.
+  namespace plot = ::mfg::io::plot;
+  const fs::path dir = scratch("streams");
+  fs::create_directories(dir);
+  plot::LineChart line;
+  line.title = "line";
+  line.log_y = true;
+  line.series.push_back({{0, 1, 2, 3}, {1e3, 2e2, 40, 9}, "decreasing", plot::kBlue, true});
+  line.band = plot::Band{{0, 1, 2, 3}, {5e2, 1e2, 20, 4}, {2e3, 4e2, 80, 20}, "band", plot::kBandFill};
+  plot::Heatmap heat;
+  heat.title = "heat";
+  heat.colour_label = "value";
+  heat.rows = 3;
+  heat.columns = 4;
+  heat.values = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  const auto png = plot::Formats::parse("png");
+  plot::render((dir / "first").string(), png, {640, 400}, [&] { plot::draw(line); });
+  plot::render((dir / "other").string(), plot::Formats::parse("png,svg"), {800, 500}, [&] { plot::draw(heat); });
+  plot::render((dir / "again").string(), png, {640, 400}, [&] { plot::draw(line); });
+  mfgtest::requirePng(dir / "first.png", 640, 400);
+  mfgtest::requirePng(dir / "other.png", 800, 500);
+  mfgtest::requireSvg(dir / "other.svg");
+  BOOST_TEST((mfgtest::readBytes(dir / "first.png") == mfgtest::readBytes(dir / "again.png")));
+
+  // A chart without data fails, and leaves neither the file nor its temporary.
+  plot::LineChart empty;
+  empty.series.push_back({{0, 1}, {std::nan(""), std::nan("")}, "nothing", plot::kBlue, false});
+  BOOST_CHECK_THROW(plot::render((dir / "empty").string(), png, {640, 400}, [&] { plot::draw(empty); }),
+                    std::logic_error);
+  BOOST_TEST(!fs::exists(dir / "empty.png"));
+  for (const auto& entry : fs::directory_iterator(dir))
+    BOOST_TEST(!contains(entry.path().filename().string(), ".partial"), entry.path());
+  // And the next figure is still drawn normally.
+  plot::render((dir / "after").string(), png, {640, 400}, [&] { plot::draw(line); });
+  BOOST_TEST((mfgtest::readBytes(dir / "first.png") == mfgtest::readBytes(dir / "after.png")));
 }
