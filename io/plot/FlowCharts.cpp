@@ -56,7 +56,7 @@ void drawStateMaps(const ModelContext& context, const std::vector<const double*>
     for (std::size_t s = 0; s < rows * columns; ++s)
       if (std::isfinite(mu[static_cast<std::size_t>(t)][s])) top = std::max(top, mu[static_cast<std::size_t>(t)][s]);
   const std::size_t panels = std::min<std::size_t>(times.size(), 4);
-  const double left = 0.075, right = 0.88, gap = 0.035;
+  const double left = 0.075, right = 0.88, gap = 0.05;
   const double width = (right - left - gap * static_cast<double>(panels - 1)) / static_cast<double>(panels);
   for (std::size_t k = 0; k < panels; ++k) {
     const int t = times[k];
