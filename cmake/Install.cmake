@@ -18,7 +18,7 @@ install(TARGETS mfg ${MFG_LIBRARIES}
 # Public headers keep their repository paths, so user code includes them exactly as mfg does.
 foreach(dir parallel solver io)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mfg
-          FILES_MATCHING PATTERN "*.hpp" PATTERN "cli" EXCLUDE)
+          FILES_MATCHING PATTERN "*.hpp" PATTERN "cli" EXCLUDE PATTERN "plot" EXCLUDE)
 endforeach()
 
 set(MFG_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/mfg)

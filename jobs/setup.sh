@@ -20,6 +20,8 @@ packages=(
   libeigen3-dev libboost-test-dev libtorch-dev
   libopenblas0-pthread  # LibTorch on Debian calls the system BLAS; the reference one is ~4x slower
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
+  libplplot-dev plplot-driver-cairo  # `mfg plot` and the plots of solve/train/certify (PNG, PDF, SVG)
+  nettle-dev  # SHA-256 of the certified policy file
   slurm-wlm munge  # the job scripts' tests run on a local one-node cluster (jobs/slurm)
 )
 missing=()

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/ImageChecks.hpp"
 #include "tests/ProcessHelpers.hpp"
 
 namespace fs = std::filesystem;
@@ -484,81 +485,33 @@ BOOST_AUTO_TEST_CASE(train_resume_and_time_limit) {
   BOOST_TEST(!fs::exists(dir / "bad"));
 }
 
-namespace {
-
-struct Png {
-  std::uint32_t width = 0, height = 0;
-  std::vector<unsigned char> rows;  // filter byte + RGB per row, inflated
-};
-
-/// Reads an 8-bit RGB PNG written without filters (what `mfg plot` writes), checking chunk CRCs.
-Png readPng(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Png png;
-  const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  BOOST_REQUIRE(bytes.size() > 8 && std::equal(signature, signature + 8, bytes.begin()));
-  std::vector<unsigned char> idat;
-  const auto u32 = [&](std::size_t at) {
-    return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) | (std::uint32_t{bytes[at + 2]} << 8) |
-           std::uint32_t{bytes[at + 3]};
-  };
-  for (std::size_t at = 8; at + 12 <= bytes.size();) {
-    const std::uint32_t n = u32(at);
-    const std::string type(bytes.begin() + static_cast<long>(at + 4), bytes.begin() + static_cast<long>(at + 8));
-    BOOST_REQUIRE(at + 12 + n <= bytes.size());
-    BOOST_TEST(crc32(0L, bytes.data() + at + 4, n + 4) == u32(at + 8 + n), "CRC of " << type);
-    if (type == "IHDR") {
-      png.width = u32(at + 8);
-      png.height = u32(at + 12);
-      BOOST_TEST(bytes[at + 16] == 8);  // bit depth
-      BOOST_TEST(bytes[at + 17] == 2);  // RGB
-    }
-    if (type == "IDAT") idat.insert(idat.end(), bytes.begin() + static_cast<long>(at + 8), bytes.begin() + static_cast<long>(at + 8 + n));
-    at += 12 + n;
-  }
-  uLongf size = static_cast<uLongf>(png.height) * (3 * png.width + 1);
-  png.rows.resize(size);
-  BOOST_REQUIRE(uncompress(png.rows.data(), &size, idat.data(), static_cast<uLong>(idat.size())) == Z_OK);
-  BOOST_TEST(size == png.rows.size());
-  return png;
-}
-
-std::size_t countColour(const Png& png, unsigned char r, unsigned char g, unsigned char b) {
-  std::size_t count = 0;
-  for (std::uint32_t y = 0; y < png.height; ++y)
-    for (std::uint32_t x = 0; x < png.width; ++x) {
-      const unsigned char* p = png.rows.data() + y * (3 * png.width + 1) + 1 + 3 * x;
-      count += p[0] == r && p[1] == g && p[2] == b;
-    }
-  return count;
-}
-
-}  // namespace
-
 BOOST_AUTO_TEST_CASE(plot_writes_the_pngs_of_a_training_run) {
   const fs::path dir = scratch("plot_bb");
   const Run train = mfg(2, "train --model beach_bar --set T=16 --algorithm rspg --paths 2 --iterations 2 "
-                           "--eval-every 1 --out " + dir.string());
+                           "--eval-every 1 --no-plots --out " + dir.string());
   BOOST_REQUIRE_MESSAGE(train.status == 0, train.output);
+  BOOST_TEST(!fs::exists(dir / "exploitability.png"), "--no-plots drew nothing");
   const Run plot = mfg(0, "plot " + dir.string());
   BOOST_REQUIRE_MESSAGE(plot.status == 0, plot.output);
-  const Png e = readPng(dir / "exploitability.png");
-  BOOST_TEST(e.width == 900u);
-  BOOST_TEST(e.height == 560u);
-  BOOST_TEST(countColour(e, 31, 119, 180) > 20);  // the clairvoyant series is drawn
-  BOOST_TEST(countColour(e, 255, 127, 14) > 20);  // and the exact one (beach_bar's tree is enumerable)
+  const mfgtest::Png e = mfgtest::requirePng(dir / "exploitability.png", 900, 560);
+  BOOST_TEST(e.count(31, 119, 180) > 20u);  // the clairvoyant series is drawn
+  BOOST_TEST(e.count(255, 127, 14) > 20u);  // and the exact one (beach_bar's tree is enumerable)
+  mfgtest::requirePdf(dir / "exploitability.pdf", 1, 900, 560);
   for (int j = 0; j < 4; ++j) {
-    const Png m = readPng(dir / ("mean_field_path" + std::to_string(j) + ".png"));
-    BOOST_TEST(m.width == 960u);
-    BOOST_TEST(countColour(m, 253, 231, 37) > 0);  // the maximum of μ gets the top of the colour map
+    const mfgtest::Png m = mfgtest::requirePng(dir / ("mean_field_path" + std::to_string(j) + ".png"), 960, 600);
+    BOOST_TEST(m.count(253, 231, 37) > 0u);  // the maximum of μ gets the top of the colour map
+    mfgtest::requirePdf(dir / ("mean_field_path" + std::to_string(j) + ".pdf"), 1, 960, 600);
   }
   // Policies at t = 0, 4, 8, 12, 15 (T = 16).
-  for (int t : {0, 4, 8, 12, 15}) BOOST_TEST(fs::exists(dir / ("policy_t" + std::to_string(t) + ".png")), t);
+  for (int t : {0, 4, 8, 12, 15}) {
+    mfgtest::requirePng(dir / ("policy_t" + std::to_string(t) + ".png"), 960, 600);
+    BOOST_TEST(fs::exists(dir / ("policy_t" + std::to_string(t) + ".pdf")), t);
+  }
   const auto shape = datasetShape(H5Fopen((dir / "result.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "/paths/mean_field");
   BOOST_TEST((shape == std::vector<hsize_t>{4, 17, 101}));
   const Run missing = mfg(0, "plot " + (dir / "nothing").string());
   BOOST_TEST(missing.status == 2, missing.output);
+  BOOST_TEST(missing.output.find((dir / "nothing").string()) != std::string::npos, missing.output);
 }
 
 BOOST_AUTO_TEST_CASE(divergence_stops_training_and_keeps_the_last_good_checkpoint) {

@@ -61,7 +61,11 @@ inline constexpr int kExitDiverged = 3;
 /// Returns the exit status: 0, kExitDiverged, or parallel::kExitPreempted after a signal.
 int train(const TrainConfig& config, MPI_Comm comm);
 
-/// PNGs from DIR/result.h5 (written on rank 0).
-void plot(const std::string& dir, MPI_Comm comm);
+/// Figures of a result (an output directory of solve or train, or a certificate) in `formats`
+/// ("png,pdf,svg" or a subset), drawn on rank 0; InputError on every rank for bad or missing data.
+void plot(const std::string& path, const std::string& formats, MPI_Comm comm);
+/// The figures of a run that just wrote its results to `path` (PNG and PDF, rank 0). Never throws:
+/// a plotting failure is reported and leaves the results as they are.
+void plotAfterRun(const std::string& path, MPI_Comm comm);
 
 }  // namespace mfg::cli

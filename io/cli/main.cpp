@@ -78,6 +78,8 @@ int run(int argc, char** argv, const std::string&) {
   s->add_flag("--resume", solve.resume, "Continue from OUT/checkpoint.h5 when it exists");
   s->add_option("--checkpoint-every", solve.checkpoint_every, "Write OUT/checkpoint.h5 every K iterations")
       ->capture_default_str();
+  bool no_plots = false;
+  s->add_flag("--no-plots", no_plots, "Do not draw OUT/*.png and OUT/*.pdf after the results (see `mfg plot`)");
 
   mfg::cli::EvaluateConfig eval;
   std::vector<std::string> eval_set;
@@ -109,6 +111,7 @@ int run(int argc, char** argv, const std::string&) {
   c->add_option("--branch-depth", cert.branch_depth, "Sampled tree: levels that branch")->capture_default_str();
   c->add_option("--groups", cert.groups, "Rank groups splitting the paths (0: automatic)")->capture_default_str();
   c->add_option("--out", cert.out, "Certificate path prefix: writes OUT.json and OUT.h5")->required();
+  c->add_flag("--no-plots", no_plots, "Do not draw OUT_per_state and OUT_unit_values (.png, .pdf)");
 
   mfg::cli::TrainConfig tr;
   std::string train_config;
@@ -139,14 +142,18 @@ int run(int argc, char** argv, const std::string&) {
   t->add_option("--state-encoding", tr.state_encoding, "index (learned embedding) | value (normalised coordinates)")
       ->capture_default_str();
   t->add_option("--out", tr.out, "Output directory")->capture_default_str();
+  t->add_flag("--no-plots", no_plots, "Do not draw OUT/*.png and OUT/*.pdf after the results (see `mfg plot`)");
   t->add_option("--inject-nan-at", tr.inject_nan_at, "Testing: make the gradient NaN at this iteration")
       ->group("");  // hidden: exercises the divergence guard
 
-  std::string plot_dir;
+  std::string plot_path, plot_formats = "png,pdf";
   auto* pl = app.add_subcommand("plot",
-                                "Write PNGs from DIR/result.h5 of `mfg train`: exploitability vs wall time, the "
-                                "mean-field flow per sampled path, the policy at the saved times");
-  pl->add_option("DIR", plot_dir, "Output directory of `mfg train`")->required();
+                                "Draw the figures of a result: exploitability, mean-field flows and policies of "
+                                "DIR/result.h5 (`mfg solve`, `mfg train`), per-state gaps and unit values of a "
+                                "certificate (OUT.h5 of `mfg certify`)");
+  pl->add_option("PATH", plot_path, "Output directory of solve or train, or a certificate (OUT, OUT.json or OUT.h5)")
+      ->required();
+  pl->add_option("--format", plot_formats, "Comma-separated file formats: png, pdf, svg")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -175,9 +182,11 @@ int run(int argc, char** argv, const std::string&) {
     if (dp->count()) merged.settings["damping"] = damping;
     merged.resume = solve.resume;
     merged.checkpoint_every = solve.checkpoint_every;
-    return mfg::cli::solve(merged, MPI_COMM_WORLD);
+    const int status = mfg::cli::solve(merged, MPI_COMM_WORLD);
+    if (status == 0 && !no_plots) mfg::cli::plotAfterRun(merged.out, MPI_COMM_WORLD);
+    return status;
   } else if (pl->parsed()) {
-    mfg::cli::plot(plot_dir, MPI_COMM_WORLD);
+    mfg::cli::plot(plot_path, plot_formats, MPI_COMM_WORLD);
   } else if (t->parsed()) {
     mfg::cli::TrainConfig merged = tr;
     if (!train_config.empty()) {
@@ -212,10 +221,13 @@ int run(int argc, char** argv, const std::string&) {
       }
     }
     mfg::io::applySetItems(train_set, merged.parameters);
-    return mfg::cli::train(merged, MPI_COMM_WORLD);
+    const int status = mfg::cli::train(merged, MPI_COMM_WORLD);
+    if (status == 0 && !no_plots) mfg::cli::plotAfterRun(merged.out, MPI_COMM_WORLD);
+    return status;
   } else if (c->parsed()) {
     mfg::io::applySetItems(cert_set, cert.parameters);
     mfg::cli::certify(cert, MPI_COMM_WORLD);
+    if (!no_plots) mfg::cli::plotAfterRun(cert.out, MPI_COMM_WORLD);
   } else if (e->parsed()) {
     mfg::io::applySetItems(eval_set, eval.parameters);
     mfg::cli::evaluate(eval, MPI_COMM_WORLD);

@@ -91,6 +91,10 @@ class Model {
   /// once per step on global arrays instead of once per (s,a).
   virtual void aggregate(const MeanFieldView& /*v*/, std::vector<double>& stats) const { stats.clear(); }
 
+  /// The value of each (flat) action when actions are points on a line, e.g. moves -5..5 or
+  /// consumption shares; empty when they are only labels. Plots put these values on their axes.
+  virtual std::vector<double> actionValues() const { return {}; }
+
   /// The common noise, or nullptr for models without it.
   virtual const NoiseProcess* noise() const { return nullptr; }
   /// The shared observation o_t (a function of μ_t and z_t); empty for models without one.

@@ -39,6 +39,11 @@ class BeachBarBenchmark final : public BasicModel {
   }
 
   const NoiseProcess* noise() const override { return &noise_; }
+  std::vector<double> actionValues() const override {  // moves -5..5
+    std::vector<double> v;
+    for (std::int64_t a = 0; a < kActions; ++a) v.push_back(static_cast<double>(a - 5));
+    return v;
+  }
   bool kernelDependsOnNoise() const override { return true; }
 
   std::vector<double> initialDistribution(const std::vector<double>& z0) const override {

@@ -43,6 +43,7 @@ class Lq final : public BasicModel {
   }
 
   const NoiseProcess* noise() const override { return &noise_; }
+  std::vector<double> actionValues() const override { return {-3, -2, -1, 0, 1, 2, 3}; }  // moves
   bool kernelDependsOnTime() const override { return true; }
   bool kernelDependsOnNoise() const override { return true; }
   bool rewardUsesNext() const override { return true; }

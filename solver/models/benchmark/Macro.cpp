@@ -121,6 +121,7 @@ class Macro final : public BasicModel {
   }
 
   const NoiseProcess* noise() const override { return noise_.get(); }
+  std::vector<double> actionValues() const override { return share_; }  // consumption shares
   bool kernelDependsOnMeanField() const override { return true; }
   bool kernelDependsOnNoise() const override { return noise_ != nullptr; }
   bool dynamicSupport() const override { return true; }

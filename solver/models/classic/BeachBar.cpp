@@ -23,6 +23,8 @@ class BeachBar final : public BasicModel {
     uniformInitial();
   }
 
+  std::vector<double> actionValues() const override { return {-1, 0, 1}; }  // moves
+
   void support(std::int64_t s, std::int64_t, std::vector<std::int64_t>& cols) const override {
     cols.clear();
     for (std::int64_t d = -2; d <= 2; ++d) cols.push_back(clampIndex(s + d, 0, n_ - 1));
