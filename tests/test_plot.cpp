@@ -15,6 +15,7 @@
 
 #include "io/plot/Charts.hpp"
 #include "io/plot/Figure.hpp"
+#include "tests/CliHelpers.hpp"
 #include "tests/ImageChecks.hpp"
 #include "tests/ProcessHelpers.hpp"
 
@@ -24,18 +25,9 @@ namespace {
 
 using mfgtest::Run;
 
-Run runMfg(int ranks, const std::string& args) {
-  const std::string launcher = ranks == 0 ? std::string()
-                                          : std::string(MFG_MPIEXEC) + " -n " + std::to_string(ranks) +
-                                                " --oversubscribe --allow-run-as-root ";
-  return mfgtest::shell(launcher + MFG_BINARY + " " + args);
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("mfg-test-plot-" + std::to_string(::getpid())) / name;
-  fs::create_directories(p.parent_path());
-  return p;
-}
+/// `mfg` with or without mpirun (tests/CliHelpers.hpp); named so as not to clash with namespace mfg.
+Run runMfg(int ranks, const std::string& args) { return clitest::mfg(ranks, args); }
+using clitest::scratch;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
