@@ -135,9 +135,11 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
     return PolicyTable::byNode(std::move(p), enumerated);
   };
 
-  log.info("mfg certify: model {} ({} states x {} actions, {} steps), policy {}, {} paths, {} rank(s)",
-           model->name(), model->numStates(), model->numActions(), model->numSteps(), config.policy, config.paths,
-           ranks);
+  const std::string units = certifier.exactTree() && enumerated && model->noise()
+                                ? fmt::format("every one of the tree's {} leaves", enumerated->leaves().size())
+                                : fmt::format("{} paths", config.paths);
+  log.info("mfg certify: model {} ({} states x {} actions, {} steps), policy {}, {}, {} rank(s)", model->name(),
+           model->numStates(), model->numActions(), model->numSteps(), config.policy, units, ranks);
   const Bound clair = certifier.clairvoyant(load);
   log.info("clairvoyant bound {:.12g}, {} over {} paths{} ({:.2f} s, {} groups)", clair.value, intervalText(clair),
            clair.units, clair.exact && model->noise() ? " (every leaf of the tree, by probability)" : "",
