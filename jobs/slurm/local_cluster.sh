@@ -7,18 +7,31 @@
 #   bash jobs/slurm/local_cluster.sh stop     # stops the daemons and removes the folder
 # Environment: MFG_SLURM_DIR (folder; default ${TMPDIR:-/tmp}/mfg-slurm), MFG_SLURM_CPUS (CPUs the
 # node offers; default 4, so that a 2-rank job and an array can share a 2-core machine),
-# MFG_SLURM_PORT (slurmctld's port; slurmd takes the next; default 16817).
+# MFG_SLURM_PORT (slurmctld's port; slurmd takes the next; default: the first pair from 16817 on
+# that nothing on this machine listens on, so that two clusters, e.g. two test runs, can coexist).
 set -euo pipefail
 
 usage() { sed -n '2,11p' "$0"; }
 dir="${MFG_SLURM_DIR:-${TMPDIR:-/tmp}/mfg-slurm}"
 cpus="${MFG_SLURM_CPUS:-4}"
-port="${MFG_SLURM_PORT:-16817}"
+port="${MFG_SLURM_PORT:-}"
 conf="$dir/slurm.conf"
 
 die() { echo "local_cluster: $*" >&2; exit 1; }
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# True when nothing accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no extra package needed).
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The first pair (p, p + 1) from 16817 on with both ports free, unless MFG_SLURM_PORT chose one.
+choose_port() {
+  [[ -n "$port" ]] && return 0
+  for ((port = 16817; port < 16917; port += 2)); do
+    port_free "$port" && port_free $((port + 1)) && return 0
+  done
+  die "no free pair of ports in 16817-16916 for slurmctld and slurmd; set MFG_SLURM_PORT"
+}
 
 # Stops whatever started, shows the logs, and exits 1.
 start_failed() {
@@ -63,6 +76,7 @@ start() {
   fi
   local host
   host="$(hostname -s 2>/dev/null || hostname)"
+  choose_port
   mkdir -p "$dir"/{state,spool,munge}
   chmod 700 "$dir/munge"
   ensure_cgroup_fs || start_failed "slurmd needs a cgroup filesystem at /sys/fs/cgroup, and mounting one failed"
