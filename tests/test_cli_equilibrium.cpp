@@ -45,12 +45,13 @@ BOOST_AUTO_TEST_CASE(small_aiyagari_economy_at_1_and_2_ranks) {
       const double r = summary["interest_rate"].get<double>();
       BOOST_TEST(r > -0.08);
       BOOST_TEST(r < 1 / 0.96 - 1);
-      // s = δK/Y with Y = K^α L^(1−α) from the reported K and L. (It equals αδ/(r + δ) only when
-      // supply meets demand exactly; on a 60-point grid the supply jumps across the demand.)
+      // s = αδ/(r + δ), the firms' side; δK/Y with Y = K^α L^(1−α) from the supply K (the two agree
+      // only when supply meets demand exactly; on a 60-point grid the supply jumps across it).
+      BOOST_TEST(std::abs(summary["savings_rate"].get<double>() - 0.36 * 0.08 / (r + 0.08)) < 1e-12);
       const double K = summary["capital"].get<double>(), L = summary["labour"].get<double>();
       const double Y = std::pow(K, 0.36) * std::pow(L, 0.64);
       BOOST_TEST(std::abs(summary["output"].get<double>() - Y) < 1e-12 * Y);
-      BOOST_TEST(std::abs(summary["savings_rate"].get<double>() - 0.08 * K / Y) < 1e-12);
+      BOOST_TEST(std::abs(summary["savings_rate_from_supply"].get<double>() - 0.08 * K / Y) < 1e-12);
       BOOST_TEST(std::abs(summary["capital_demand"].get<double>() -
                           std::pow(0.36 / (r + 0.08), 1 / 0.64) * L) < 1e-10);
       if (np == 1) rate_np1 = r;

@@ -85,13 +85,17 @@ double AiyagariEconomy::utility(double c) const {
 
 std::vector<NamedValue> AiyagariEconomy::report(double r, double capital) const {
   const double output = std::pow(capital, alpha_) * std::pow(labour_, 1.0 - alpha_);
+  // In a stationary state investment replaces depreciation, s = δK/Y, and where the market
+  // clears K/Y = α/(r + δ). The rate is reported from r (the firms' side, as Aiyagari does): on
+  // a grid the households' supply jumps across the demand, and δK/Y from the supply carries that
+  // jump; it is reported too.
   return {{"wage", wage(r)},
           {"capital", capital},
           {"capital_demand", demand(r)},
           {"labour", labour_},
           {"output", output},
-          // In a stationary state investment replaces depreciation: s = δK/Y.
-          {"savings_rate", delta_ * capital / output}};
+          {"savings_rate", alpha_ * delta_ / (r + delta_)},
+          {"savings_rate_from_supply", delta_ * capital / output}};
 }
 
 std::vector<std::pair<std::string, std::vector<double>>> AiyagariEconomy::grids() const {
