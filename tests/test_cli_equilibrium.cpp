@@ -81,7 +81,9 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_naming_key_value_and_range) {
                         Case{"--set bogus=1", "unknown parameter 'bogus'"},
                         Case{"--tolerance 0", "tolerance = 0"},
                         Case{"--tolerance 0.5", "out of range (0, 0.1]"},
-                        Case{"--model lq", "no stationary equilibrium"}}) {
+                        Case{"--model lq", "no stationary equilibrium"},
+                        // 1.3e9 kernel rows with 51 entries each: about 930 GiB on one rank.
+                        Case{"--set asset_points=5000 --set income_points=51", "does not fit in memory"}}) {
     BOOST_TEST_CONTEXT(c.args) {
       const fs::path out = scratch("bad");
       fs::remove_all(out);
