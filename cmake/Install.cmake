@@ -2,7 +2,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(MFG_LIBRARIES mfg_models mfg_parallel mfg_engine mfg_learn mfg_io)
+set(MFG_LIBRARIES mfg_models mfg_parallel mfg_engine mfg_stationary mfg_learn mfg_io)
 foreach(lib ${MFG_LIBRARIES})
   string(REPLACE "mfg_" "" short ${lib})
   set_target_properties(${lib} PROPERTIES EXPORT_NAME ${short})

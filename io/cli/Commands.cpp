@@ -13,13 +13,16 @@
 #include "solver/algorithms/TabularSolver.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
+#include "solver/models/StationaryModel.hpp"
 
 namespace mfg::cli {
 
-nlohmann::json parametersJson(const Model& model) {
+nlohmann::json parametersJson(const Model& model) { return parametersJson(model.parameters()); }
+
+nlohmann::json parametersJson(const ParameterSet& parameters) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& spec : model.parameters().specs()) {
-    const auto& v = model.parameters().list(spec.name);
+  for (const auto& spec : parameters.specs()) {
+    const auto& v = parameters.list(spec.name);
     if (isList(spec.kind)) j[spec.name] = v;
     else if (spec.kind == ParamKind::Boolean) j[spec.name] = v.at(0) != 0.0;
     else if (spec.kind == ParamKind::Integer) j[spec.name] = static_cast<long long>(v.at(0));
@@ -41,6 +44,20 @@ void makeDirectory(const std::string& dir, MPI_Comm comm) {
   if (auto e = parallel::firstError(comm, error)) throw InputError(*e);
 }
 
+namespace {
+
+/// "200x5"
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+  std::string text;
+  for (auto d : shape) {
+    if (!text.empty()) text += 'x';
+    text += std::to_string(d);
+  }
+  return text;
+}
+
+}  // namespace
+
 void listModels(MPI_Comm comm) {
   io::Logger log(comm);
   log.info("Definitions of every model (dynamics, rewards, noise, conventions): docs/models.md in the source tree\n"
@@ -48,14 +65,20 @@ void listModels(MPI_Comm comm) {
            "docs/reference-values.md.\n");
   for (const auto& info : builtinModels()) {
     const auto model = info.create(ParameterSet(info.name, info.parameters, {}));
-    std::string shape;
-    for (auto d : model->stateShape()) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-    std::string actions;
-    for (auto d : model->actionShape()) actions += (actions.empty() ? "" : "x") + std::to_string(d);
+    const std::string shape = shapeText(model->stateShape()), actions = shapeText(model->actionShape());
     log.info("{}\n  {}\n  states {}, actions {}, {} decision steps, discount {}", info.name,
              info.description, shape, actions, model->numSteps(), model->discount());
     for (const auto& p : info.parameters)
       log.info("    {:<12} {:<16} default {:<22} range [{}, {}]  {}", p.name, kindName(p.kind),
+               formatValue(p.default_value, isList(p.kind)), p.min, p.max, p.description);
+  }
+  log.info("\nStationary (infinite-horizon) economies, solved by `mfg equilibrium`:\n");
+  for (const auto& info : builtinStationaryModels()) {
+    const auto economy = info.create(ParameterSet(info.name, info.parameters, {}));
+    const std::string shape = shapeText(economy->stateShape()), actions = shapeText(economy->actionShape());
+    log.info("{}\n  {}\n  states {}, actions {}, infinite horizon", info.name, info.description, shape, actions);
+    for (const auto& p : info.parameters)
+      log.info("    {:<16} {:<16} default {:<22} range [{}, {}]  {}", p.name, kindName(p.kind),
                formatValue(p.default_value, isList(p.kind)), p.min, p.max, p.description);
   }
 }

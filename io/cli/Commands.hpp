@@ -61,6 +61,15 @@ inline constexpr int kExitDiverged = 3;
 /// Returns the exit status: 0, kExitDiverged, or parallel::kExitPreempted after a signal.
 int train(const TrainConfig& config, MPI_Comm comm);
 
+struct EquilibriumConfig {
+  std::string model = "aiyagari";
+  std::map<std::string, std::vector<double>> parameters;
+  double tolerance = 1e-6;  ///< width of the final price bracket
+  std::string out = "mfg-equilibrium";
+};
+/// Stationary equilibrium of a price-taking economy; writes OUT/result.h5 and OUT/summary.json.
+void equilibrium(const EquilibriumConfig& config, MPI_Comm comm);
+
 /// Figures of a result (an output directory of solve or train, or a certificate) in `formats`
 /// ("png,pdf,svg" or a subset), drawn on rank 0; InputError on every rank for bad or missing data.
 void plot(const std::string& path, const std::string& formats, MPI_Comm comm);

@@ -146,6 +146,18 @@ int run(int argc, char** argv, const std::string&) {
   t->add_option("--inject-nan-at", tr.inject_nan_at, "Testing: make the gradient NaN at this iteration")
       ->group("");  // hidden: exercises the divergence guard
 
+  mfg::cli::EquilibriumConfig eqc;
+  std::vector<std::string> eq_set;
+  auto* q = app.add_subcommand("equilibrium",
+                               "Stationary (infinite-horizon) equilibrium of a price-taking economy such as "
+                               "aiyagari: bisection on the price, policy iteration and the stationary "
+                               "distribution at each price; writes OUT/result.h5 and OUT/summary.json");
+  q->add_option("--model", eqc.model, "Stationary model (see `mfg models`)")->capture_default_str();
+  q->add_option("--set", eq_set, "Model parameter override key=value (repeatable)");
+  q->add_option("--tolerance", eqc.tolerance, "Stop when the price bracket is narrower than this, in (0, 0.1]")
+      ->capture_default_str();
+  q->add_option("--out", eqc.out, "Output directory")->capture_default_str();
+
   std::string plot_path, plot_formats = "png,pdf";
   auto* pl = app.add_subcommand("plot",
                                 "Draw the figures of a result: exploitability, mean-field flows and policies of "
@@ -228,6 +240,9 @@ int run(int argc, char** argv, const std::string&) {
     mfg::io::applySetItems(cert_set, cert.parameters);
     mfg::cli::certify(cert, MPI_COMM_WORLD);
     if (!no_plots) mfg::cli::plotAfterRun(cert.out, MPI_COMM_WORLD);
+  } else if (q->parsed()) {
+    mfg::io::applySetItems(eq_set, eqc.parameters);
+    mfg::cli::equilibrium(eqc, MPI_COMM_WORLD);
   } else if (e->parsed()) {
     mfg::io::applySetItems(eval_set, eval.parameters);
     mfg::cli::evaluate(eval, MPI_COMM_WORLD);

@@ -1,0 +1,147 @@
+#include "solver/stationary/StationarySolver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "parallel/Collectives.hpp"
+
+namespace mfg::stationary {
+
+namespace {
+
+/// A distributed vector with `local` entries on this rank, filled from `values`.
+PetscVec makeVec(MPI_Comm comm, std::span<const double> values) {
+  PetscVec v;
+  MFG_PETSC_CALL(VecCreateMPI(comm, static_cast<PetscInt>(values.size()), PETSC_DETERMINE, v.out()));
+  PetscScalar* x = nullptr;
+  MFG_PETSC_CALL(VecGetArray(v, &x));
+  std::copy(values.begin(), values.end(), x);
+  MFG_PETSC_CALL(VecRestoreArray(v, &x));
+  return v;
+}
+
+void copyOut(Vec v, std::vector<double>& out) {
+  PetscInt n = 0;
+  MFG_PETSC_CALL(VecGetLocalSize(v, &n));
+  const PetscScalar* x = nullptr;
+  MFG_PETSC_CALL(VecGetArrayRead(v, &x));
+  out.assign(x, x + n);
+  MFG_PETSC_CALL(VecRestoreArrayRead(v, &x));
+}
+
+}  // namespace
+
+double globalDot(MPI_Comm comm, std::span<const double> x, std::span<const double> y) {
+  double local = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) local += x[i] * y[i];
+  return parallel::sum(comm, local);
+}
+
+StationarySolver::StationarySolver(const StationaryModel& model, const parallel::StateLayout& layout,
+                                   StationarySettings settings)
+    : layout_(layout), settings_(settings), gamma_(model.discount()), kernel_(model, layout) {
+  if (!(gamma_ >= 0.0 && gamma_ < 1.0))
+    throw std::logic_error("stationary model: discount " + std::to_string(gamma_) + " is not in [0, 1)");
+}
+
+void StationarySolver::evaluate(std::span<const std::int64_t> policy, std::vector<double>& value) const {
+  const MPI_Comm comm = layout_.comm();
+  PetscMat A = kernel_.policyKernel(policy);
+  // I − γ P_π, in place.
+  MFG_PETSC_CALL(MatScale(A, -gamma_));
+  MFG_PETSC_CALL(MatShift(A, 1.0));
+  const std::vector<double> rewards = kernel_.policyRewards(policy);
+  PetscVec b = makeVec(comm, rewards);
+  const bool warm = value.size() == rewards.size();
+  PetscVec x = makeVec(comm, warm ? std::span<const double>(value) : std::span<const double>(rewards));
+
+  PetscKsp ksp;
+  MFG_PETSC_CALL(KSPCreate(comm, ksp.out()));
+  MFG_PETSC_CALL(KSPSetOptionsPrefix(ksp, "mfg_stationary_"));
+  MFG_PETSC_CALL(KSPSetOperators(ksp, A, A));
+  MFG_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
+  MFG_PETSC_CALL(KSPSetTolerances(ksp, settings_.evaluation_rtol, 1e-300, PETSC_DEFAULT, 100000));
+  MFG_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+  MFG_PETSC_CALL(KSPSetFromOptions(ksp));
+  MFG_PETSC_CALL(KSPSolve(ksp, b, x));
+  KSPConvergedReason reason;
+  MFG_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
+  if (reason < 0)
+    throw std::runtime_error("policy evaluation: KSP did not converge (reason " + std::to_string(static_cast<int>(reason)) +
+                             "); try -mfg_stationary_ksp_type or -mfg_stationary_pc_type");
+  copyOut(x, value);
+}
+
+std::vector<std::int64_t> StationarySolver::greedy(std::span<const double> value) const {
+  const std::int64_t A = layout_.actions(), ns = layout_.localStates();
+  PetscVec v = makeVec(layout_.comm(), value);
+  PetscVec q;
+  MFG_PETSC_CALL(VecDuplicate(kernel_.rewards(), q.out()));
+  MFG_PETSC_CALL(MatMult(kernel_.matrix(), v, q));                 // Σ P(s'|s,a) V(s')
+  MFG_PETSC_CALL(VecAYPX(q, gamma_, kernel_.rewards()));           // R + γ P V
+  const PetscScalar* Q = nullptr;
+  MFG_PETSC_CALL(VecGetArrayRead(q, &Q));
+  const auto& feasible = kernel_.feasible();
+  std::vector<std::int64_t> policy(static_cast<std::size_t>(ns), 0);
+  for (std::int64_t i = 0; i < ns; ++i) {
+    const PetscScalar* row = Q + i * A;
+    const char* ok = feasible.data() + i * A;
+    double best = row[0];  // action 0 is always feasible
+    for (std::int64_t a = 1; a < A; ++a)
+      if (ok[a]) best = std::max(best, row[a]);
+    const double slack = 1e-12 * std::max(1.0, std::abs(best));
+    std::int64_t choice = 0;
+    while (!(ok[choice] && row[choice] >= best - slack)) ++choice;
+    policy[static_cast<std::size_t>(i)] = choice;
+  }
+  MFG_PETSC_CALL(VecRestoreArrayRead(q, &Q));
+  return policy;
+}
+
+int StationarySolver::bestResponse(std::vector<std::int64_t>& policy, std::vector<double>& value) const {
+  const std::int64_t A = layout_.actions(), ns = layout_.localStates();
+  policy.resize(static_cast<std::size_t>(ns), 0);
+  const auto& feasible = kernel_.feasible();
+  for (std::int64_t i = 0; i < ns; ++i) {
+    auto& a = policy[static_cast<std::size_t>(i)];
+    if (a < 0 || a >= A || !feasible[static_cast<std::size_t>(i * A + a)]) a = 0;
+  }
+  for (int it = 1; it <= settings_.max_policy_iterations; ++it) {
+    evaluate(policy, value);
+    std::vector<std::int64_t> next = greedy(value);
+    const double changed = next == policy ? 0.0 : 1.0;
+    policy.swap(next);
+    if (parallel::max(layout_.comm(), changed) == 0.0) return it;
+  }
+  throw std::runtime_error("policy iteration did not settle in " + std::to_string(settings_.max_policy_iterations) +
+                           " iterations");
+}
+
+long StationarySolver::stationaryDistribution(std::span<const std::int64_t> policy, std::vector<double>& mu) const {
+  const MPI_Comm comm = layout_.comm();
+  const auto ns = static_cast<std::size_t>(layout_.localStates());
+  if (mu.size() != ns) mu.assign(ns, 1.0 / static_cast<double>(layout_.globalStates()));
+  PetscMat P = kernel_.policyKernel(policy);
+  PetscVec current = makeVec(comm, mu), next;
+  MFG_PETSC_CALL(VecDuplicate(current, next.out()));
+  for (long it = 1; it <= settings_.max_distribution_iterations; ++it) {
+    MFG_PETSC_CALL(MatMultTranspose(P, current, next));
+    PetscScalar total = 0;
+    MFG_PETSC_CALL(VecSum(next, &total));
+    MFG_PETSC_CALL(VecScale(next, 1.0 / total));  // rows sum to 1 only within rounding
+    MFG_PETSC_CALL(VecAXPY(current, -1.0, next));
+    PetscReal change = 0;
+    MFG_PETSC_CALL(VecNorm(current, NORM_1, &change));
+    std::swap(current, next);
+    if (change < settings_.distribution_tolerance) {
+      copyOut(current, mu);
+      return it;
+    }
+  }
+  throw std::runtime_error("stationary distribution: power iteration did not converge in " +
+                           std::to_string(settings_.max_distribution_iterations) + " iterations");
+}
+
+}  // namespace mfg::stationary
