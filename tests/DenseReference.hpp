@@ -9,6 +9,17 @@
 
 namespace mfg::testing {
 
+/// The dense kernel P[(s, a), s'] of `m` given the view of the mean field, row s·A + a.
+inline Eigen::MatrixXd denseKernel(const Model& m, const MeanFieldView& v, Eigen::Index S, Eigen::Index A) {
+  Eigen::MatrixXd P = Eigen::MatrixXd::Zero(S * A, S);
+  std::vector<Transition> row;
+  for (Eigen::Index r = 0; r < S * A; ++r) {
+    m.transitions(v, r / A, r % A, row);
+    for (const auto& [next, p] : row) P(r, next) += p;
+  }
+  return P;
+}
+
 class DenseReference {
  public:
   using Table = std::vector<Eigen::VectorXd>;  // per step
@@ -88,14 +99,7 @@ class DenseReference {
   }
 
   Eigen::MatrixXd kernel(int t, const Table& mu, const Table& pi) const {
-    const MeanFieldView v = view(t, mu, pi, false);
-    Eigen::MatrixXd P = Eigen::MatrixXd::Zero(S_ * A_, S_);
-    std::vector<Transition> row;
-    for (Eigen::Index r = 0; r < S_ * A_; ++r) {
-      m_.transitions(v, r / A_, r % A_, row);
-      for (const auto& [next, p] : row) P(r, next) += p;
-    }
-    return P;
+    return denseKernel(m_, view(t, mu, pi, false), S_, A_);
   }
 
   const Model& m_;

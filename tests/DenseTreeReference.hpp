@@ -127,16 +127,7 @@ class DenseTreeReference {
     return v;
   }
 
-  Eigen::MatrixXd kernel(const Node& n) const {
-    const MeanFieldView v = view(n, nullptr);
-    Eigen::MatrixXd P = Eigen::MatrixXd::Zero(S_ * A_, S_);
-    std::vector<Transition> row;
-    for (Eigen::Index r = 0; r < S_ * A_; ++r) {
-      m_.transitions(v, r / A_, r % A_, row);
-      for (const auto& [next, p] : row) P(r, next) += p;
-    }
-    return P;
-  }
+  Eigen::MatrixXd kernel(const Node& n) const { return denseKernel(m_, view(n, nullptr), S_, A_); }
 
   /// (V*, V^π) at `id`: over every child (empty `path`), or along `path` only (conditional
   /// probability 1: the clairvoyant view).
