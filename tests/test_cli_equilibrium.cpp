@@ -42,6 +42,7 @@ BOOST_AUTO_TEST_CASE(small_aiyagari_economy_at_1_and_2_ranks) {
       for (const char* key : {"interest_rate", "wage", "capital", "savings_rate", "exploitability", "top_cell_mass",
                               "iterations", "wall_seconds", "ranks"})
         BOOST_TEST(summary.contains(key), key);
+      BOOST_TEST(summary["choice"].get<std::string>() == "lottery");
       BOOST_TEST(summary["ranks"].get<int>() == np);
       const double r = summary["interest_rate"].get<double>();
       BOOST_TEST(r > -0.08);
@@ -96,8 +97,12 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_naming_key_value_and_range) {
                         Case{"--tolerance 0", "tolerance = 0"},
                         Case{"--tolerance 0.5", "out of range (0, 0.1]"},
                         Case{"--model lq", "no stationary equilibrium"},
-                        // 1.3e9 kernel rows with 51 entries each: about 930 GiB on one rank.
-                        Case{"--set asset_points=5000 --set income_points=51", "does not fit in memory"}}) {
+                        // Grid choice: 1.3e9 kernel rows with 51 entries each, about 930 GiB on one rank.
+                        Case{"--set asset_points=5000 --set income_points=51 --set lottery=0",
+                             "does not fit in memory"},
+                        // Lottery choice: 1e9 states with 103 entries per row, about 2 TiB.
+                        Case{"--set asset_points=20000000 --set income_points=51", "does not fit in memory"},
+                        Case{"--set lottery=2", "'lottery'"}}) {
     BOOST_TEST_CONTEXT(c.args) {
       const fs::path out = scratch("bad");
       fs::remove_all(out);

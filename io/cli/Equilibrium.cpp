@@ -83,7 +83,11 @@ void writeEquilibrium(const std::string& path, const PriceTakingEconomy& economy
       io::writeSerial(file, "/history/distribution_iterations", mu_its);
     }
     io::writeAttribute(file, "model", economy.name());
-    io::writeAttribute(file, "method", std::string("bisection on the price; policy iteration (KSP); power iteration"));
+    io::writeAttribute(file, "method", std::string("bisection then Brent on the price; policy iteration (KSP), ") +
+                                           (eq.choice == "lottery" ? "next assets by lottery between grid points"
+                                                                   : "next assets on the grid") +
+                                           "; stationary distribution by KSP and power iteration");
+    io::writeAttribute(file, "choice", eq.choice);
     io::writeAttribute(file, "ranks", std::vector<std::int64_t>{layout.size()});
     io::writeAttribute(file, "iterations", std::vector<std::int64_t>{static_cast<std::int64_t>(eq.history.size())});
     io::writeAttribute(file, "tolerance", std::vector<double>{tolerance});
@@ -109,8 +113,10 @@ void equilibrium(const EquilibriumConfig& config, MPI_Comm comm) {
 
   const auto& layout = solver.layout();
   const auto [lo, hi] = economy->priceBracket();
-  log.info("mfg equilibrium: model {} ({} states x {} actions), {} in ({:.6g}, {:.6g}), tolerance {:g}, {} rank(s)",
-           economy->name(), layout.globalStates(), layout.actions(), economy->priceName(), lo, hi, config.tolerance,
+  const std::string choices = solver.lottery() ? std::string("next holding by lottery")
+                                              : std::to_string(layout.actions()) + " actions";
+  log.info("mfg equilibrium: model {} ({} states, {}), {} in ({:.6g}, {:.6g}), tolerance {:g}, {} rank(s)",
+           economy->name(), layout.globalStates(), choices, economy->priceName(), lo, hi, config.tolerance,
            layout.size());
   log.info("{:>5}  {:>12}  {:>14}  {:>14}  {:>12}  {:>6}  {:>8}  {:>9}", "iter", economy->priceName(), "supply",
            "demand", "gap", "PI its", "mu its", "wall [s]");
@@ -144,6 +150,7 @@ void equilibrium(const EquilibriumConfig& config, MPI_Comm comm) {
       {"tolerance", config.tolerance},
       {"states", layout.globalStates()},
       {"actions", layout.actions()},
+      {"choice", eq.choice},
       {"wall_seconds", wall},
       {"ranks", layout.size()},
       {"result", "result.h5"},

@@ -14,6 +14,7 @@
 
 #include "solver/models/Model.hpp"
 #include "solver/models/Parameters.hpp"
+#include "solver/models/SavingsProblem.hpp"
 
 namespace mfg {
 
@@ -51,8 +52,13 @@ class PriceTakingEconomy {
   virtual std::string priceName() const = 0;
   /// The open interval in which the market-clearing price is searched.
   virtual std::pair<double, double> priceBracket() const = 0;
-  /// The households' problem when the price is `price`.
+  /// The households' problem when the price is `price`, with the choice on a finite action set.
   virtual std::unique_ptr<StationaryModel> household(double price) const = 0;
+  /// The same problem with a continuous next holding (lottery over the two neighbouring grid
+  /// points), or nullptr when the economy does not pose it that way (or the user chose the grid).
+  /// When it is not null, the equilibrium is solved with it: states are the same, policies are
+  /// next holdings instead of action indices.
+  virtual std::unique_ptr<SavingsProblem> savings(double /*price*/) const { return nullptr; }
   /// What one household in state s supplies to the market (e.g. its assets).
   virtual double holding(std::int64_t s) const = 0;
   /// The aggregate the firms demand at `price` (e.g. capital k(r)·L).

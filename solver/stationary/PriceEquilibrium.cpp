@@ -9,6 +9,7 @@
 #include "parallel/Collectives.hpp"
 #include "solver/engine/ResourceCheck.hpp"
 #include "solver/models/InputError.hpp"
+#include "solver/stationary/StationarySolver.hpp"
 
 namespace mfg::stationary {
 
@@ -26,24 +27,39 @@ PriceEquilibriumSolver::PriceEquilibriumSolver(const PriceTakingEconomy& economy
                                                EquilibriumSettings settings)
     : economy_(economy),
       layout_(comm, product(economy.stateShape()), product(economy.actionShape())),
-      settings_(settings) {
+      settings_(settings),
+      lottery_(economy.savings(0.5 * (economy.priceBracket().first + economy.priceBracket().second)) != nullptr) {
   checkFits();
 }
 
 void PriceEquilibriumSolver::checkFits() const {
-  const std::int64_t rows = layout_.globalStates() * layout_.actions();
-  const std::string size = std::to_string(layout_.globalStates()) + " states x " +
-                           std::to_string(layout_.actions()) + " actions";
+  const double mid = 0.5 * (economy_.priceBracket().first + economy_.priceBracket().second);
+  const std::int64_t rows = lottery_ ? layout_.globalStates() : layout_.globalStates() * layout_.actions();
+  const std::string size = std::to_string(layout_.globalStates()) + " states" +
+                           (lottery_ ? std::string(", lottery choice") : " x " + std::to_string(layout_.actions()) + " actions");
   if (rows > static_cast<std::int64_t>(PETSC_MAX_INT))
     throw InputError("model '" + economy_.name() + "' (" + size + ") has " + std::to_string(rows) +
-                     " kernel rows, more than PetscInt allows; use fewer asset points or a PETSc with 64-bit indices");
-  // One household problem at a time: the kernel (AIJ: 12 bytes per entry, 8 per row), its
-  // rewards and greedy values (8 + 8 per row), the feasibility mask and preallocation counts
-  // (1 + 16 per row while assembling); successors counted on the first state's first action.
-  std::vector<Transition> row;
-  economy_.household(0.5 * (economy_.priceBracket().first + economy_.priceBracket().second))->transitions(0, 0, row);
-  const double local_rows = static_cast<double>(layout_.localStates()) * static_cast<double>(layout_.actions());
-  const double bytes = local_rows * (12.0 * static_cast<double>(row.size()) + 8 + 16 + 1 + 16) * 1.2;
+                     " matrix rows, more than PetscInt allows; use fewer asset points or a PETSc with 64-bit indices");
+  double bytes = 0;
+  const auto local_states = static_cast<double>(layout_.localStates());
+  if (lottery_) {
+    // Per state: up to three matrices at once with 2|E| + 1 entries per row (P_π, I − Pᵀ or
+    // I − γP_π, and an ILU factor; AIJ: 12 bytes per entry, 8 per row), their rows while
+    // assembling (16 per entry + 24), GMRES(100)'s basis and ~20 work vectors (8 each); and
+    // on every rank the gathered value and its expectation (8 + 8 per global state).
+    const double exo = static_cast<double>(economy_.savings(mid)->exogenous().size());
+    const double nnz = 2 * exo + 1;
+    bytes = (local_states * (3 * (12 * nnz + 8) + 16 * nnz + 24 + 120 * 8) +
+             16.0 * static_cast<double>(layout_.globalStates())) * 1.2;
+  } else {
+    // One household problem at a time: the kernel (AIJ: 12 bytes per entry, 8 per row), its
+    // rewards and greedy values (8 + 8 per row), the feasibility mask and preallocation counts
+    // (1 + 16 per row while assembling); successors counted on the first state's first action.
+    std::vector<Transition> row;
+    economy_.household(mid)->transitions(0, 0, row);
+    const double local_rows = local_states * static_cast<double>(layout_.actions());
+    bytes = local_rows * (12.0 * static_cast<double>(row.size()) + 8 + 16 + 1 + 16) * 1.2;
+  }
   const double available = availableBytesPerRank(layout_.comm());
   const bool too_big = parallel::max(layout_.comm(), bytes > available ? 1.0 : 0.0) > 0.0;
   const char* off = std::getenv("MFG_MEMORY_CHECK");
@@ -54,14 +70,13 @@ void PriceEquilibriumSolver::checkFits() const {
                      "MFG_MEMORY_CHECK=off to try anyway)");
 }
 
-PriceStep PriceEquilibriumSolver::supplyAt(double price, std::vector<std::int64_t>& policy,
-                                           std::vector<double>& value, std::vector<double>& mu) const {
-  const auto household = economy_.household(price);
-  const StationarySolver solver(*household, layout_, settings_.inner);
+PriceStep PriceEquilibriumSolver::supplyAt(double price, std::vector<double>& policy, std::vector<double>& value,
+                                           std::vector<double>& mu) const {
+  const auto solver = makeHouseholdSolver(economy_, price, layout_, settings_.inner);
   PriceStep step{};
   step.price = price;
-  step.policy_iterations = solver.bestResponse(policy, value);
-  step.distribution_iterations = solver.stationaryDistribution(policy, mu);
+  step.policy_iterations = solver->bestResponse(policy, value);
+  step.distribution_iterations = solver->stationaryDistribution(policy, mu);
   double local = 0;
   for (std::int64_t i = 0; i < layout_.localStates(); ++i)
     local += mu[static_cast<std::size_t>(i)] * economy_.holding(layout_.begin() + i);
@@ -73,26 +88,88 @@ PriceStep PriceEquilibriumSolver::supplyAt(double price, std::vector<std::int64_
 Equilibrium PriceEquilibriumSolver::solve(const std::function<void(const PriceStep&)>& progress) const {
   const double start = MPI_Wtime();
   auto [lo, hi] = economy_.priceBracket();
-  const double lo0 = lo, hi0 = hi;
   Equilibrium eq;
-  std::vector<std::int64_t> policy;
-  std::vector<double> value, mu;
+  eq.choice = lottery_ ? "lottery" : "grid";
+  std::vector<double> policy, value, mu;
   PriceStep last{};
-  for (int it = 1; it <= settings_.max_iterations; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    last = supplyAt(mid, policy, value, mu);
-    last.iteration = it;
+  int evaluations = 0;
+  // The gap supply − demand at p; every rank computes the same number (sums are reduced).
+  auto gap = [&](double p) {
+    last = supplyAt(p, policy, value, mu);
+    last.iteration = ++evaluations;
     last.seconds = parallel::broadcast(layout_.comm(), MPI_Wtime() - start);
     eq.history.push_back(last);
     if (progress) progress(last);
+    return last.supply - last.demand;
+  };
+  const double tol = settings_.tolerance;
+
+  // Bisection until a price on each side of the equilibrium is known.
+  double a = 0, fa = 0, b = 0, fb = 0;
+  bool below = false, above = false;
+  while (!(below && above) && hi - lo >= tol && evaluations < settings_.max_iterations) {
+    const double mid = 0.5 * (lo + hi), f = gap(mid);
     // Too much supply: the price is above the equilibrium.
-    (last.supply > last.demand ? hi : lo) = mid;
-    if (hi - lo < settings_.tolerance) break;
+    if (f > 0) {
+      hi = mid;
+      b = mid, fb = f, above = true;
+    } else {
+      lo = mid;
+      a = mid, fa = f, below = true;
+    }
+  }
+  eq.at_bracket_end = !(below && above);
+
+  if (below && above && fb != 0.0) {
+    // Brent's method on [a, b], f(a) < 0 < f(b); b is the best estimate, [b, c] the bracket.
+    double c = a, fc = fa, d = b - a, e = d;
+    while (evaluations < settings_.max_iterations) {
+      if ((fb > 0) == (fc > 0)) {
+        c = a, fc = fa;
+        d = e = b - a;
+      }
+      if (std::abs(fc) < std::abs(fb)) {
+        a = b, b = c, c = a;
+        fa = fb, fb = fc, fc = fa;
+      }
+      const double tol1 = 2 * std::numeric_limits<double>::epsilon() * std::abs(b) + 0.5 * tol;
+      const double xm = 0.5 * (c - b);
+      if (std::abs(xm) <= tol1 || fb == 0.0) break;
+      if (std::abs(e) >= tol1 && std::abs(fa) > std::abs(fb)) {
+        // Inverse quadratic interpolation through a, b, c (the secant when a = c).
+        double p, q, r;
+        const double s = fb / fa;
+        if (a == c) {
+          p = 2 * xm * s;
+          q = 1 - s;
+        } else {
+          q = fa / fc;
+          r = fb / fc;
+          p = s * (2 * xm * q * (q - r) - (b - a) * (r - 1));
+          q = (q - 1) * (r - 1) * (s - 1);
+        }
+        if (p > 0) q = -q;
+        p = std::abs(p);
+        if (2 * p < std::min(3 * xm * q - std::abs(tol1 * q), std::abs(e * q))) {
+          e = d;
+          d = p / q;
+        } else {
+          d = e = xm;  // interpolation would leave the bracket or converge too slowly
+        }
+      } else {
+        d = e = xm;
+      }
+      a = b, fa = fb;
+      b += std::abs(d) > tol1 ? d : (xm > 0 ? tol1 : -tol1);
+      fb = gap(b);
+    }
+    // The state kept (policy, values, distribution) is that of the last price tried: make it
+    // the estimate's.
+    if (last.price != b) gap(b);
   }
   eq.price = last.price;
   eq.supply = last.supply;
   eq.demand = last.demand;
-  eq.at_bracket_end = lo == lo0 || hi == hi0;
   eq.policy = policy;
   eq.value = value;
   eq.distribution = mu;
@@ -103,16 +180,14 @@ Equilibrium PriceEquilibriumSolver::solve(const std::function<void(const PriceSt
   // No supply (e.g. everyone at the borrowing limit) implies no finite price: nothing to compare.
   eq.exploitability = std::numeric_limits<double>::quiet_NaN();
   if (std::isfinite(eq.implied_price) && eq.implied_price > economy_.priceBracket().first) {
-    const auto household = economy_.household(eq.implied_price);
-    const StationarySolver solver(*household, layout_, settings_.inner);
-    std::vector<double> mu_pi = mu, v_pi = value, v_best = value;
-    std::vector<std::int64_t> best = policy;
-    solver.stationaryDistribution(policy, mu_pi);
-    solver.evaluate(policy, v_pi);
-    solver.bestResponse(best, v_best);
-    std::vector<double> gap(v_pi.size());
-    for (std::size_t i = 0; i < gap.size(); ++i) gap[i] = v_best[i] - v_pi[i];
-    eq.exploitability = globalDot(layout_.comm(), mu_pi, gap);
+    const auto solver = makeHouseholdSolver(economy_, eq.implied_price, layout_, settings_.inner);
+    std::vector<double> mu_pi = mu, v_pi = value, v_best = value, best = policy;
+    solver->stationaryDistribution(policy, mu_pi);
+    solver->evaluate(policy, v_pi);
+    solver->bestResponse(best, v_best);
+    std::vector<double> gaps(v_pi.size());
+    for (std::size_t i = 0; i < gaps.size(); ++i) gaps[i] = v_best[i] - v_pi[i];
+    eq.exploitability = globalDot(layout_.comm(), mu_pi, gaps);
   }
 
   double top_local = 0, top_holding = 0;

@@ -1,17 +1,21 @@
 #pragma once
-// The stationary equilibrium of a PriceTakingEconomy (docs/methods.md §8): bisection on the
+// The stationary equilibrium of a PriceTakingEconomy (docs/methods.md §8): root finding on the
 // price over the economy's bracket. At each price the households' best response (policy
 // iteration) and its stationary distribution give the aggregate supply, which is compared with
 // the firms' demand; supply rises and demand falls with the price, so the sign of the gap says
-// on which side the equilibrium lies.
+// on which side the equilibrium lies. Bisection runs until prices on both sides are known; then
+// Brent's method (inverse quadratic interpolation safeguarded by bisection) closes the bracket,
+// which takes a few prices when the supply is continuous in the price (lottery choice) and falls
+// back to bisection's pace when it jumps (grid choice).
 #include <mpi.h>
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "parallel/StateLayout.hpp"
-#include "solver/stationary/StationarySolver.hpp"
+#include "solver/stationary/HouseholdSolver.hpp"
 
 namespace mfg::stationary {
 
@@ -32,7 +36,9 @@ struct PriceStep {
 
 struct Equilibrium {
   double price = 0, supply = 0, demand = 0;
-  std::vector<std::int64_t> policy;  ///< this rank's states
+  /// This rank's states: next holdings (lottery) or action indices (grid).
+  std::vector<double> policy;
+  std::string choice;  ///< "lottery" or "grid"
   std::vector<double> value, distribution;
   /// Σ μ^π (V* − V^π) with both values at the price that μ^π implies (priceForSupply); NaN when
   /// that price is not finite or below the bracket (e.g. no supply at all).
@@ -56,8 +62,11 @@ class PriceEquilibriumSolver {
 
   /// Supply at one price: best response from `policy`, stationary distribution from `mu` (both
   /// warm starts, both overwritten).
-  PriceStep supplyAt(double price, std::vector<std::int64_t>& policy, std::vector<double>& value,
+  PriceStep supplyAt(double price, std::vector<double>& policy, std::vector<double>& value,
                      std::vector<double>& mu) const;
+
+  /// Whether the households choose by lottery (the economy poses a SavingsProblem).
+  bool lottery() const { return lottery_; }
 
  private:
   /// InputError when the kernel's rows exceed PetscInt or its estimated memory exceeds what
@@ -67,6 +76,7 @@ class PriceEquilibriumSolver {
   const PriceTakingEconomy& economy_;
   parallel::StateLayout layout_;
   EquilibriumSettings settings_;
+  bool lottery_;
 };
 
 }  // namespace mfg::stationary

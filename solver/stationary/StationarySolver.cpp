@@ -6,32 +6,11 @@
 #include <string>
 
 #include "parallel/Collectives.hpp"
+#include "solver/stationary/Distribution.hpp"
+#include "solver/stationary/LocalVectors.hpp"
 
 namespace mfg::stationary {
 
-namespace {
-
-/// A distributed vector with `local` entries on this rank, filled from `values`.
-PetscVec makeVec(MPI_Comm comm, std::span<const double> values) {
-  PetscVec v;
-  MFG_PETSC_CALL(VecCreateMPI(comm, static_cast<PetscInt>(values.size()), PETSC_DETERMINE, v.out()));
-  PetscScalar* x = nullptr;
-  MFG_PETSC_CALL(VecGetArray(v, &x));
-  std::copy(values.begin(), values.end(), x);
-  MFG_PETSC_CALL(VecRestoreArray(v, &x));
-  return v;
-}
-
-void copyOut(Vec v, std::vector<double>& out) {
-  PetscInt n = 0;
-  MFG_PETSC_CALL(VecGetLocalSize(v, &n));
-  const PetscScalar* x = nullptr;
-  MFG_PETSC_CALL(VecGetArrayRead(v, &x));
-  out.assign(x, x + n);
-  MFG_PETSC_CALL(VecRestoreArrayRead(v, &x));
-}
-
-}  // namespace
 
 double globalDot(MPI_Comm comm, std::span<const double> x, std::span<const double> y) {
   double local = 0;
@@ -120,28 +99,8 @@ int StationarySolver::bestResponse(std::vector<std::int64_t>& policy, std::vecto
 }
 
 long StationarySolver::stationaryDistribution(std::span<const std::int64_t> policy, std::vector<double>& mu) const {
-  const MPI_Comm comm = layout_.comm();
-  const auto ns = static_cast<std::size_t>(layout_.localStates());
-  if (mu.size() != ns) mu.assign(ns, 1.0 / static_cast<double>(layout_.globalStates()));
-  PetscMat P = kernel_.policyKernel(policy);
-  PetscVec current = makeVec(comm, mu), next;
-  MFG_PETSC_CALL(VecDuplicate(current, next.out()));
-  for (long it = 1; it <= settings_.max_distribution_iterations; ++it) {
-    MFG_PETSC_CALL(MatMultTranspose(P, current, next));
-    PetscScalar total = 0;
-    MFG_PETSC_CALL(VecSum(next, &total));
-    MFG_PETSC_CALL(VecScale(next, 1.0 / total));  // rows sum to 1 only within rounding
-    MFG_PETSC_CALL(VecAXPY(current, -1.0, next));
-    PetscReal change = 0;
-    MFG_PETSC_CALL(VecNorm(current, NORM_1, &change));
-    std::swap(current, next);
-    if (change < settings_.distribution_tolerance) {
-      copyOut(current, mu);
-      return it;
-    }
-  }
-  throw std::runtime_error("stationary distribution: power iteration did not converge in " +
-                           std::to_string(settings_.max_distribution_iterations) + " iterations");
+  const PetscMat P = kernel_.policyKernel(policy);
+  return mfg::stationary::stationaryDistribution(P, layout_, mu, settings_).iterations();
 }
 
 }  // namespace mfg::stationary

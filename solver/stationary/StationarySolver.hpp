@@ -14,20 +14,10 @@
 #include <vector>
 
 #include "parallel/StateLayout.hpp"
+#include "solver/stationary/Settings.hpp"
 #include "solver/stationary/StationaryKernel.hpp"
 
 namespace mfg::stationary {
-
-using PetscKsp = PetscOwner<KSP, KSPDestroy>;
-
-struct StationarySettings {
-  /// Relative residual of each policy evaluation (KSP; options prefix `mfg_stationary_`).
-  double evaluation_rtol = 1e-13;
-  int max_policy_iterations = 1000;
-  /// Power iteration stops when ‖μ_{k+1} − μ_k‖₁ falls below this.
-  double distribution_tolerance = 1e-13;
-  long max_distribution_iterations = 5000000;
-};
 
 class StationarySolver {
  public:
@@ -52,8 +42,8 @@ class StationarySolver {
   /// of evaluations.
   int bestResponse(std::vector<std::int64_t>& policy, std::vector<double>& value) const;
 
-  /// The stationary distribution of π by power iteration μ ← P_πᵀ μ (renormalised each step)
-  /// from `mu` (uniform when empty). Returns the iterations; raises when they run out.
+  /// The stationary distribution of π (solver/stationary/Distribution.hpp) from the warm start
+  /// `mu` (uniform when empty). Returns the work done, in products with P_π.
   long stationaryDistribution(std::span<const std::int64_t> policy, std::vector<double>& mu) const;
 
  private:

@@ -35,6 +35,23 @@ class AiyagariHousehold final : public StationaryModel {
   double r_, w_;
 };
 
+/// The same households with a continuous choice of next assets (lottery between grid points).
+class AiyagariSavings final : public SavingsProblem {
+ public:
+  AiyagariSavings(const AiyagariEconomy& economy, double r) : economy_(economy), r_(r), w_(economy.wage(r)) {}
+
+  const std::vector<double>& holdings() const override { return economy_.assets(); }
+  const std::vector<std::vector<double>>& exogenous() const override { return economy_.income().prob; }
+  double discount() const override { return economy_.beta(); }
+  double resources(std::int64_t s) const override { return economy_.cashOnHand(r_, w_, s); }
+  double utility(double c) const override { return economy_.utility(c); }
+  double consumptionForMarginalUtility(double m) const override { return economy_.consumptionForMarginalUtility(m); }
+
+ private:
+  const AiyagariEconomy& economy_;
+  double r_, w_;
+};
+
 }  // namespace
 
 AiyagariEconomy::AiyagariEconomy(ParameterSet params)
@@ -42,7 +59,8 @@ AiyagariEconomy::AiyagariEconomy(ParameterSet params)
       beta_(params_.real("beta")),
       alpha_(params_.real("alpha")),
       delta_(params_.real("delta")),
-      crra_(params_.real("crra")) {
+      crra_(params_.real("crra")),
+      lottery_(params_.boolean("lottery")) {
   const double rho = params_.real("rho"), sigma = params_.real("sigma");
   // sigma is the unconditional sd of log l, so the innovation's sd is sigma·√(1 − ρ²).
   income_ = tauchen(static_cast<int>(params_.integer("income_points")), rho, sigma * std::sqrt(1.0 - rho * rho), 3.0);
@@ -61,6 +79,16 @@ std::unique_ptr<StationaryModel> AiyagariEconomy::household(double r) const {
   return std::make_unique<AiyagariHousehold>(*this, r);
 }
 
+std::unique_ptr<SavingsProblem> AiyagariEconomy::savings(double r) const {
+  if (!lottery_) return nullptr;
+  return std::make_unique<AiyagariSavings>(*this, r);
+}
+
+double AiyagariEconomy::cashOnHand(double r, double w, std::int64_t s) const {
+  return (1.0 + r) * assets_[static_cast<std::size_t>(s / incomes())] +
+         w * endowments_[static_cast<std::size_t>(s % incomes())];
+}
+
 double AiyagariEconomy::capitalPerWorker(double r) const {
   return std::pow(alpha_ / (r + delta_), 1.0 / (1.0 - alpha_));
 }
@@ -72,9 +100,7 @@ double AiyagariEconomy::priceForSupply(double capital) const {
 }
 
 double AiyagariEconomy::consumption(double r, double w, std::int64_t s, std::int64_t a) const {
-  const double assets = assets_[static_cast<std::size_t>(s / incomes())];
-  const double labour = endowments_[static_cast<std::size_t>(s % incomes())];
-  return (1.0 + r) * assets + w * labour - assets_[static_cast<std::size_t>(a)];
+  return cashOnHand(r, w, s) - assets_[static_cast<std::size_t>(a)];
 }
 
 double AiyagariEconomy::utility(double c) const {
@@ -105,7 +131,8 @@ std::vector<std::pair<std::string, std::vector<double>>> AiyagariEconomy::grids(
 StationaryModelInfo aiyagari() {
   return {"aiyagari",
           "Aiyagari (1994) incomplete-markets economy: assets x labour endowment (Tauchen chain), next "
-          "assets on the asset grid, interest rate cleared against the firm's capital demand",
+          "assets continuous (a lottery over the two neighbouring grid points) or on the asset grid, "
+          "interest rate cleared against the firm's capital demand",
           {{"beta", ParamKind::Real, {0.96}, 0.5, 0.995, "discount factor (annual)"},
            {"crra", ParamKind::Real, {3.0}, 0.5, 10.0, "relative risk aversion mu"},
            {"rho", ParamKind::Real, {0.6}, 0.0, 0.95, "autocorrelation of log labour endowment"},
@@ -113,10 +140,14 @@ StationaryModelInfo aiyagari() {
            {"alpha", ParamKind::Real, {0.36}, 0.1, 0.9, "capital share"},
            {"delta", ParamKind::Real, {0.08}, 0.0, 0.5, "depreciation rate"},
            {"income_points", ParamKind::Integer, {7}, 1, 51, "Tauchen points (width +-3 sd)"},
-           {"asset_points", ParamKind::Integer, {400}, 2, 5000, "asset grid points (also the actions)"},
+           {"asset_points", ParamKind::Integer, {400}, 2, 1e8,
+            "asset grid points (with lottery = 0 also the actions)"},
            {"asset_max", ParamKind::Real, {40.0}, 0.1, 1e4, "top of the asset grid (borrowing limit 0)"},
            {"asset_curvature", ParamKind::Real, {2.0}, 1.0, 5.0,
-            "grid spacing a_i = asset_max (i/(n-1))^curvature; 1 = uniform"}},
+            "grid spacing a_i = asset_max (i/(n-1))^curvature; 1 = uniform"},
+           {"lottery", ParamKind::Boolean, {1}, 0, 1,
+            "1: next assets any real in [0, cash), a lottery over the two neighbouring grid points; "
+            "0: next assets on the grid (actions = grid points)"}},
           [](ParameterSet p) -> std::unique_ptr<PriceTakingEconomy> {
             return std::make_unique<AiyagariEconomy>(std::move(p));
           }};

@@ -1,8 +1,10 @@
 #pragma once
 // aiyagari: the stationary incomplete-markets economy of Aiyagari (1994), docs/models.md §5.
-// States (asset a_i, labour endowment l_j), flat index i·|l| + j; actions = the next asset grid
-// point. The households' problem at an interest rate r is a StationaryModel; the firm's
-// first-order conditions give the wage and the capital demand.
+// States (asset a_i, labour endowment l_j), flat index i·|l| + j. The next assets are any real
+// a' ∈ [0, cash on hand), a lottery over the two neighbouring grid points (a SavingsProblem,
+// `lottery = 1`, the default), or a grid point (a StationaryModel with the asset grid as the
+// actions, `lottery = 0`). The firm's first-order conditions give the wage and the capital demand.
+#include <cmath>
 #include <memory>
 
 #include "solver/models/StationaryModel.hpp"
@@ -23,6 +25,7 @@ class AiyagariEconomy final : public PriceTakingEconomy {
   std::string priceName() const override { return "interest_rate"; }
   std::pair<double, double> priceBracket() const override;
   std::unique_ptr<StationaryModel> household(double r) const override;
+  std::unique_ptr<SavingsProblem> savings(double r) const override;
   double holding(std::int64_t s) const override { return assets_[static_cast<std::size_t>(s / incomes())]; }
   double demand(double r) const override { return capitalPerWorker(r) * labour_; }
   double priceForSupply(double capital) const override;
@@ -36,6 +39,10 @@ class AiyagariEconomy final : public PriceTakingEconomy {
   double capitalPerWorker(double r) const;  ///< k(r) = (α / (r + δ))^{1/(1−α)}
   double wage(double r) const;              ///< w(r) = (1 − α) k(r)^α
   double utility(double c) const;           ///< CRRA; kInfeasibleReward for c ≤ 0
+  double marginalUtility(double c) const { return std::pow(c, -crra_); }
+  double consumptionForMarginalUtility(double m) const { return std::pow(m, -1.0 / crra_); }
+  /// (1 + r) a + w l in state s = (a, l)
+  double cashOnHand(double r, double w, std::int64_t s) const;
   /// (1 + r) a + w l − a' in state s = (a, l) choosing a' = assets()[action]
   double consumption(double r, double w, std::int64_t s, std::int64_t action) const;
   const std::vector<double>& assets() const { return assets_; }
@@ -47,6 +54,7 @@ class AiyagariEconomy final : public PriceTakingEconomy {
 
  private:
   double beta_, alpha_, delta_, crra_;
+  bool lottery_;
   MarkovChain income_;
   std::vector<double> endowments_, assets_;
   double labour_ = 0;

@@ -1,0 +1,223 @@
+#include "solver/stationary/LotterySolver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "parallel/Collectives.hpp"
+#include "solver/stationary/Distribution.hpp"
+#include "solver/stationary/LocalVectors.hpp"
+
+namespace mfg::stationary {
+
+namespace {
+
+/// The best choice on one cell for resources m: the holding and its objective value.
+struct CellChoice {
+  double holding, value;
+};
+
+}  // namespace
+
+LotterySolver::LotterySolver(const SavingsProblem& problem, const parallel::StateLayout& layout,
+                             StationarySettings settings)
+    : problem_(problem),
+      layout_(layout),
+      settings_(settings),
+      grid_(problem.holdings()),
+      chain_(problem.exogenous()),
+      n_exo_(static_cast<std::int64_t>(problem.exogenous().size())),
+      gamma_(problem.discount()) {
+  if (grid_.size() < 2) throw std::logic_error("savings problem: the holding grid needs at least two points");
+  for (std::size_t i = 1; i < grid_.size(); ++i)
+    if (!(grid_[i] > grid_[i - 1])) throw std::logic_error("savings problem: the holding grid is not ascending");
+  if (!(gamma_ >= 0.0 && gamma_ < 1.0))
+    throw std::logic_error("savings problem: discount " + std::to_string(gamma_) + " is not in [0, 1)");
+  if (layout.globalStates() != problem.numStates())
+    throw std::logic_error("savings problem: the layout does not have the problem's states");
+}
+
+std::pair<std::int64_t, double> LotterySolver::cell(double holding) const {
+  const auto n = static_cast<std::int64_t>(grid_.size());
+  const double x = std::clamp(holding, grid_.front(), grid_.back());
+  auto k = static_cast<std::int64_t>(std::upper_bound(grid_.begin(), grid_.end(), x) - grid_.begin()) - 1;
+  k = std::clamp<std::int64_t>(k, 0, n - 2);
+  const double lambda = (x - grid_[static_cast<std::size_t>(k)]) /
+                        (grid_[static_cast<std::size_t>(k + 1)] - grid_[static_cast<std::size_t>(k)]);
+  return {k, std::clamp(lambda, 0.0, 1.0)};
+}
+
+PetscMat LotterySolver::policyMatrix(std::span<const double> policy, double scale, double shift) const {
+  const std::int64_t ns = layout_.localStates(), begin = layout_.begin(), end = layout_.end();
+  const auto N = static_cast<PetscInt>(layout_.globalStates());
+  // Rows: the successors (k or k+1, e') of each state with their weights, merged, and the
+  // diagonal. Built once to count the preallocation exactly, then inserted.
+  std::vector<std::vector<std::pair<PetscInt, double>>> rows(static_cast<std::size_t>(ns));
+  std::vector<PetscInt> d_nnz(static_cast<std::size_t>(ns)), o_nnz(static_cast<std::size_t>(ns));
+  for (std::int64_t i = 0; i < ns; ++i) {
+    const std::int64_t s = begin + i, j = s % n_exo_;
+    const auto [k, lambda] = cell(policy[static_cast<std::size_t>(i)]);
+    auto& row = rows[static_cast<std::size_t>(i)];
+    row.push_back({static_cast<PetscInt>(s), shift});
+    const auto& pj = chain_[static_cast<std::size_t>(j)];
+    for (std::int64_t jn = 0; jn < n_exo_; ++jn) {
+      const double p = pj[static_cast<std::size_t>(jn)];
+      if (p <= 0.0) continue;
+      row.push_back({static_cast<PetscInt>(k * n_exo_ + jn), scale * p * (1.0 - lambda)});
+      row.push_back({static_cast<PetscInt>((k + 1) * n_exo_ + jn), scale * p * lambda});
+    }
+    std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::size_t out = 0;
+    for (std::size_t e = 0; e < row.size(); ++e) {
+      if (out > 0 && row[out - 1].first == row[e].first) row[out - 1].second += row[e].second;
+      else row[out++] = row[e];
+    }
+    row.resize(out);
+    for (const auto& [col, v] : row) (col >= begin && col < end ? d_nnz : o_nnz)[static_cast<std::size_t>(i)]++;
+  }
+  PetscMat M;
+  MFG_PETSC_CALL(MatCreate(layout_.comm(), M.out()));
+  MFG_PETSC_CALL(MatSetSizes(M, static_cast<PetscInt>(ns), static_cast<PetscInt>(ns), N, N));
+  MFG_PETSC_CALL(MatSetType(M, MATAIJ));
+  MFG_PETSC_CALL(MatSeqAIJSetPreallocation(M, 0, d_nnz.data()));
+  MFG_PETSC_CALL(MatMPIAIJSetPreallocation(M, 0, d_nnz.data(), 0, o_nnz.data()));
+  MFG_PETSC_CALL(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
+  std::vector<PetscInt> cols;
+  std::vector<PetscScalar> vals;
+  for (std::int64_t i = 0; i < ns; ++i) {
+    const auto& row = rows[static_cast<std::size_t>(i)];
+    cols.clear();
+    vals.clear();
+    for (const auto& [c, v] : row) {
+      cols.push_back(c);
+      vals.push_back(v);
+    }
+    const auto r = static_cast<PetscInt>(begin + i);
+    MFG_PETSC_CALL(MatSetValues(M, 1, &r, static_cast<PetscInt>(cols.size()), cols.data(), vals.data(), INSERT_VALUES));
+  }
+  MFG_PETSC_CALL(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
+  MFG_PETSC_CALL(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
+  return M;
+}
+
+std::vector<double> LotterySolver::policyRewards(std::span<const double> policy) const {
+  std::vector<double> r(policy.size());
+  for (std::size_t i = 0; i < r.size(); ++i)
+    r[i] = problem_.utility(problem_.resources(layout_.begin() + static_cast<std::int64_t>(i)) - policy[i]);
+  return r;
+}
+
+void LotterySolver::evaluate(std::span<const double> policy, std::vector<double>& value) const {
+  const MPI_Comm comm = layout_.comm();
+  const PetscMat A = policyMatrix(policy, -gamma_, 1.0);  // I − γ P_π
+  const std::vector<double> rewards = policyRewards(policy);
+  PetscVec b = makeVec(comm, rewards);
+  const bool warm = value.size() == rewards.size();
+  PetscVec x = makeVec(comm, warm ? std::span<const double>(value) : std::span<const double>(rewards));
+  PetscKsp ksp;
+  MFG_PETSC_CALL(KSPCreate(comm, ksp.out()));
+  MFG_PETSC_CALL(KSPSetOptionsPrefix(ksp, "mfg_stationary_"));
+  MFG_PETSC_CALL(KSPSetOperators(ksp, A, A));
+  MFG_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
+  MFG_PETSC_CALL(KSPSetTolerances(ksp, settings_.evaluation_rtol, 1e-300, PETSC_DEFAULT, 100000));
+  MFG_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
+  MFG_PETSC_CALL(KSPSetFromOptions(ksp));
+  MFG_PETSC_CALL(KSPSolve(ksp, b, x));
+  KSPConvergedReason reason;
+  MFG_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
+  if (reason < 0)
+    throw std::runtime_error("policy evaluation: KSP did not converge (reason " + std::to_string(static_cast<int>(reason)) +
+                             "); try -mfg_stationary_ksp_type or -mfg_stationary_pc_type");
+  copyOut(x, value);
+}
+
+std::vector<double> LotterySolver::greedy(std::span<const double> value) const {
+  const auto n = static_cast<std::int64_t>(grid_.size());
+  std::vector<double> V;
+  parallel::allGather(layout_, value, 1, V);
+  // W(k, e) = Σ_e' Π(e, e') V(k, e'): the expected value of landing on grid point k.
+  std::vector<double> W(V.size(), 0.0);
+  for (std::int64_t k = 0; k < n; ++k)
+    for (std::int64_t j = 0; j < n_exo_; ++j) {
+      const auto& pj = chain_[static_cast<std::size_t>(j)];
+      double w = 0;
+      for (std::int64_t jn = 0; jn < n_exo_; ++jn) w += pj[static_cast<std::size_t>(jn)] * V[static_cast<std::size_t>(k * n_exo_ + jn)];
+      W[static_cast<std::size_t>(k * n_exo_ + j)] = w;
+    }
+
+  auto best_on_cell = [&](double m, std::int64_t k, std::int64_t j) -> CellChoice {
+    const double x0 = grid_[static_cast<std::size_t>(k)], x1 = grid_[static_cast<std::size_t>(k + 1)];
+    const double w0 = W[static_cast<std::size_t>(k * n_exo_ + j)], w1 = W[static_cast<std::size_t>((k + 1) * n_exo_ + j)];
+    const double slope = (w1 - w0) / (x1 - x0);
+    double x = x0;
+    // Interior optimum where u'(m − x) = γ W'; none when W does not rise on the cell.
+    if (slope > 0.0) x = std::clamp(m - problem_.consumptionForMarginalUtility(gamma_ * slope), x0, std::min(x1, m));
+    if (x >= m) x = x0;  // only when the whole cell is beyond the resources: never chosen
+    return {x, problem_.utility(m - x) + gamma_ * (w0 + slope * (x - x0))};
+  };
+
+  const std::int64_t begin = layout_.begin(), end = layout_.end();
+  std::vector<double> policy(static_cast<std::size_t>(layout_.localStates()), grid_.front());
+  for (std::int64_t j = 0; j < n_exo_; ++j) {
+    // This rank's states with exogenous state j: holdings i in [ilo, ihi].
+    if (end - 1 - j < 0) continue;
+    const std::int64_t ilo = (begin - j + n_exo_ - 1) / n_exo_, ihi = (end - 1 - j) / n_exo_;  // begin − j > −|E|
+    // Divide and conquer: the best cell of the middle state bounds those of its halves.
+    struct Range {
+      std::int64_t ilo, ihi, klo, khi;
+    };
+    std::vector<Range> stack{{ilo, ihi, 0, n - 2}};
+    while (!stack.empty()) {
+      const Range r = stack.back();
+      stack.pop_back();
+      if (r.ilo > r.ihi) continue;
+      const std::int64_t mid = r.ilo + (r.ihi - r.ilo) / 2, s = mid * n_exo_ + j;
+      const double m = problem_.resources(s);
+      CellChoice best{grid_.front(), -std::numeric_limits<double>::infinity()};
+      std::int64_t best_k = r.klo;
+      for (std::int64_t k = r.klo; k <= r.khi && grid_[static_cast<std::size_t>(k)] < m; ++k) {
+        const CellChoice c = best_on_cell(m, k, j);
+        if (c.value > best.value) {
+          best = c;
+          best_k = k;
+        }
+      }
+      policy[static_cast<std::size_t>(s - begin)] = best.holding;
+      stack.push_back({r.ilo, mid - 1, r.klo, best_k});
+      stack.push_back({mid + 1, r.ihi, best_k, r.khi});
+    }
+  }
+  return policy;
+}
+
+int LotterySolver::bestResponse(std::vector<double>& policy, std::vector<double>& value) const {
+  const auto ns = static_cast<std::size_t>(layout_.localStates());
+  if (policy.size() != ns) policy.assign(ns, grid_.front());
+  for (std::size_t i = 0; i < ns; ++i) {
+    const double m = problem_.resources(layout_.begin() + static_cast<std::int64_t>(i));
+    if (!(policy[i] >= grid_.front() && policy[i] <= grid_.back() && policy[i] < m)) policy[i] = grid_.front();
+  }
+  evaluate(policy, value);
+  for (int it = 1; it <= settings_.max_policy_iterations; ++it) {
+    std::vector<double> next = greedy(value), next_value = value;
+    evaluate(next, next_value);
+    double change = 0;
+    for (std::size_t i = 0; i < ns; ++i)
+      change = std::max(change, std::abs(next_value[i] - value[i]) / std::max(1.0, std::abs(value[i])));
+    policy.swap(next);
+    value.swap(next_value);
+    if (parallel::max(layout_.comm(), change) <= settings_.value_tolerance) return it + 1;
+  }
+  throw std::runtime_error("policy iteration did not settle in " + std::to_string(settings_.max_policy_iterations) +
+                           " iterations");
+}
+
+long LotterySolver::stationaryDistribution(std::span<const double> policy, std::vector<double>& mu) const {
+  const PetscMat P = policyMatrix(policy, 1.0, 0.0);
+  return mfg::stationary::stationaryDistribution(P, layout_, mu, settings_).iterations();
+}
+
+}  // namespace mfg::stationary
