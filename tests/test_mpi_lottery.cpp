@@ -49,6 +49,7 @@ class SmallSavings final : public mfg::SavingsProblem {
     if (!(c > 0)) return -1e20;
     return crra_ == 1.0 ? std::log(c) : (std::pow(c, 1.0 - crra_) - 1.0) / (1.0 - crra_);
   }
+  double marginalUtility(double c) const override { return std::pow(c, -crra_); }
   double consumptionForMarginalUtility(double m) const override { return std::pow(m, -1.0 / crra_); }
 
  private:

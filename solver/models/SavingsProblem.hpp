@@ -24,10 +24,13 @@ class SavingsProblem {
   virtual const std::vector<std::vector<double>>& exogenous() const = 0;
   virtual double discount() const = 0;  ///< γ < 1
   /// Resources of state s (cash on hand); consumption is resources − x'. Must exceed x_0, so
-  /// that choosing the borrowing limit leaves positive consumption.
+  /// that choosing the borrowing limit leaves positive consumption, and rise with the holding
+  /// index for a fixed exogenous state.
   virtual double resources(std::int64_t s) const = 0;
   /// u(c) for c > 0: increasing, strictly concave, u'(c) → ∞ as c → 0.
   virtual double utility(double c) const = 0;
+  /// u'(c) for c > 0.
+  virtual double marginalUtility(double c) const = 0;
   /// The c > 0 with u'(c) = m, for m > 0.
   virtual double consumptionForMarginalUtility(double m) const = 0;
 

@@ -51,16 +51,19 @@ std::pair<std::int64_t, double> LotterySolver::cell(double holding) const {
 }
 
 PetscMat LotterySolver::policyMatrix(std::span<const double> policy, double scale, double shift) const {
-  const std::int64_t ns = layout_.localStates(), begin = layout_.begin(), end = layout_.end();
+  const std::int64_t ns = layout_.localStates(), begin = layout_.begin();
   const auto N = static_cast<PetscInt>(layout_.globalStates());
-  // Rows: the successors (k or k+1, e') of each state with their weights, merged, and the
-  // diagonal. Built once to count the preallocation exactly, then inserted.
-  std::vector<std::vector<std::pair<PetscInt, double>>> rows(static_cast<std::size_t>(ns));
-  std::vector<PetscInt> d_nnz(static_cast<std::size_t>(ns)), o_nnz(static_cast<std::size_t>(ns));
+  // This rank's rows in compressed sparse row form, columns ascending: the successors (k or
+  // k + 1, e') of each state with their lottery weights, and the diagonal, merged where they meet.
+  std::vector<PetscInt> offsets(static_cast<std::size_t>(ns) + 1, 0), cols;
+  std::vector<PetscScalar> vals;
+  cols.reserve(static_cast<std::size_t>(ns * (2 * n_exo_ + 1)));
+  vals.reserve(cols.capacity());
+  std::vector<std::pair<PetscInt, double>> row;
   for (std::int64_t i = 0; i < ns; ++i) {
     const std::int64_t s = begin + i, j = s % n_exo_;
     const auto [k, lambda] = cell(policy[static_cast<std::size_t>(i)]);
-    auto& row = rows[static_cast<std::size_t>(i)];
+    row.clear();
     row.push_back({static_cast<PetscInt>(s), shift});
     const auto& pj = chain_[static_cast<std::size_t>(j)];
     for (std::int64_t jn = 0; jn < n_exo_; ++jn) {
@@ -70,36 +73,20 @@ PetscMat LotterySolver::policyMatrix(std::span<const double> policy, double scal
       row.push_back({static_cast<PetscInt>((k + 1) * n_exo_ + jn), scale * p * lambda});
     }
     std::sort(row.begin(), row.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-    std::size_t out = 0;
-    for (std::size_t e = 0; e < row.size(); ++e) {
-      if (out > 0 && row[out - 1].first == row[e].first) row[out - 1].second += row[e].second;
-      else row[out++] = row[e];
+    for (const auto& [c, v] : row) {
+      if (cols.size() > static_cast<std::size_t>(offsets[static_cast<std::size_t>(i)]) && cols.back() == c) {
+        vals.back() += v;
+      } else {
+        cols.push_back(c);
+        vals.push_back(v);
+      }
     }
-    row.resize(out);
-    for (const auto& [col, v] : row) (col >= begin && col < end ? d_nnz : o_nnz)[static_cast<std::size_t>(i)]++;
+    offsets[static_cast<std::size_t>(i) + 1] = static_cast<PetscInt>(cols.size());
   }
   PetscMat M;
-  MFG_PETSC_CALL(MatCreate(layout_.comm(), M.out()));
-  MFG_PETSC_CALL(MatSetSizes(M, static_cast<PetscInt>(ns), static_cast<PetscInt>(ns), N, N));
-  MFG_PETSC_CALL(MatSetType(M, MATAIJ));
-  MFG_PETSC_CALL(MatSeqAIJSetPreallocation(M, 0, d_nnz.data()));
-  MFG_PETSC_CALL(MatMPIAIJSetPreallocation(M, 0, d_nnz.data(), 0, o_nnz.data()));
-  MFG_PETSC_CALL(MatSetOption(M, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_TRUE));
-  std::vector<PetscInt> cols;
-  std::vector<PetscScalar> vals;
-  for (std::int64_t i = 0; i < ns; ++i) {
-    const auto& row = rows[static_cast<std::size_t>(i)];
-    cols.clear();
-    vals.clear();
-    for (const auto& [c, v] : row) {
-      cols.push_back(c);
-      vals.push_back(v);
-    }
-    const auto r = static_cast<PetscInt>(begin + i);
-    MFG_PETSC_CALL(MatSetValues(M, 1, &r, static_cast<PetscInt>(cols.size()), cols.data(), vals.data(), INSERT_VALUES));
-  }
-  MFG_PETSC_CALL(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
-  MFG_PETSC_CALL(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
+  // Copies the arrays into a distributed AIJ matrix with exact preallocation.
+  MFG_PETSC_CALL(MatCreateMPIAIJWithArrays(layout_.comm(), static_cast<PetscInt>(ns), static_cast<PetscInt>(ns), N, N,
+                                           offsets.data(), cols.data(), vals.data(), M.out()));
   return M;
 }
 
@@ -110,7 +97,7 @@ std::vector<double> LotterySolver::policyRewards(std::span<const double> policy)
   return r;
 }
 
-void LotterySolver::evaluate(std::span<const double> policy, std::vector<double>& value) const {
+void LotterySolver::evaluate(std::span<const double> policy, std::vector<double>& value, double rtol) const {
   const MPI_Comm comm = layout_.comm();
   const PetscMat A = policyMatrix(policy, -gamma_, 1.0);  // I − γ P_π
   const std::vector<double> rewards = policyRewards(policy);
@@ -122,7 +109,7 @@ void LotterySolver::evaluate(std::span<const double> policy, std::vector<double>
   MFG_PETSC_CALL(KSPSetOptionsPrefix(ksp, "mfg_stationary_"));
   MFG_PETSC_CALL(KSPSetOperators(ksp, A, A));
   MFG_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
-  MFG_PETSC_CALL(KSPSetTolerances(ksp, settings_.evaluation_rtol, 1e-300, PETSC_DEFAULT, 100000));
+  MFG_PETSC_CALL(KSPSetTolerances(ksp, rtol, 1e-300, PETSC_DEFAULT, 100000));
   MFG_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
   MFG_PETSC_CALL(KSPSetFromOptions(ksp));
   MFG_PETSC_CALL(KSPSolve(ksp, b, x));
@@ -148,6 +135,17 @@ std::vector<double> LotterySolver::greedy(std::span<const double> value) const {
       W[static_cast<std::size_t>(k * n_exo_ + j)] = w;
     }
 
+  // W's slope on cell k for exogenous state j, and whether those slopes never rise.
+  auto slope = [&](const std::vector<double>& w, std::int64_t k, std::int64_t j) {
+    return (w[static_cast<std::size_t>((k + 1) * n_exo_ + j)] - w[static_cast<std::size_t>(k * n_exo_ + j)]) /
+           (grid_[static_cast<std::size_t>(k + 1)] - grid_[static_cast<std::size_t>(k)]);
+  };
+  auto concave = [&](const std::vector<double>& w, std::int64_t j) {
+    for (std::int64_t k = 0; k + 2 < n; ++k)
+      if (slope(w, k + 1, j) > slope(w, k, j)) return false;
+    return true;
+  };
+
   auto best_on_cell = [&](double m, std::int64_t k, std::int64_t j) -> CellChoice {
     const double x0 = grid_[static_cast<std::size_t>(k)], x1 = grid_[static_cast<std::size_t>(k + 1)];
     const double w0 = W[static_cast<std::size_t>(k * n_exo_ + j)], w1 = W[static_cast<std::size_t>((k + 1) * n_exo_ + j)];
@@ -165,7 +163,22 @@ std::vector<double> LotterySolver::greedy(std::span<const double> value) const {
     // This rank's states with exogenous state j: holdings i in [ilo, ihi].
     if (end - 1 - j < 0) continue;
     const std::int64_t ilo = (begin - j + n_exo_ - 1) / n_exo_, ihi = (end - 1 - j) / n_exo_;  // begin − j > −|E|
-    // Divide and conquer: the best cell of the middle state bounds those of its halves.
+    if (concave(W, j)) {
+      // W concave in x': so is the whole objective, and its best cell is the first k whose
+      // right end no longer pays, γ W'_k ≤ u'(m − x_{k+1}) (or that ends the domain). That cell
+      // only moves right as resources rise: one pointer serves every state, O(|grid|) in all.
+      std::int64_t k = 0;
+      for (std::int64_t i = ilo; i <= ihi; ++i) {
+        const std::int64_t s = i * n_exo_ + j;
+        const double m = problem_.resources(s);
+        while (k < n - 2 && grid_[static_cast<std::size_t>(k + 1)] < m &&
+               gamma_ * slope(W, k, j) > problem_.marginalUtility(m - grid_[static_cast<std::size_t>(k + 1)]))
+          ++k;
+        policy[static_cast<std::size_t>(s - begin)] = best_on_cell(m, k, j).holding;
+      }
+      continue;
+    }
+    // Otherwise divide and conquer: the best cell of the middle state bounds those of its halves.
     struct Range {
       std::int64_t ilo, ihi, klo, khi;
     };
@@ -201,15 +214,21 @@ int LotterySolver::bestResponse(std::vector<double>& policy, std::vector<double>
     if (!(policy[i] >= grid_.front() && policy[i] <= grid_.back() && policy[i] < m)) policy[i] = grid_.front();
   }
   evaluate(policy, value);
+  double rtol = settings_.evaluation_rtol;
   for (int it = 1; it <= settings_.max_policy_iterations; ++it) {
     std::vector<double> next = greedy(value), next_value = value;
-    evaluate(next, next_value);
+    evaluate(next, next_value, rtol);
     double change = 0;
     for (std::size_t i = 0; i < ns; ++i)
       change = std::max(change, std::abs(next_value[i] - value[i]) / std::max(1.0, std::abs(value[i])));
+    change = parallel::max(layout_.comm(), change);
     policy.swap(next);
     value.swap(next_value);
-    if (parallel::max(layout_.comm(), change) <= settings_.value_tolerance) return it + 1;
+    // Done once a full-precision evaluation moves nothing; until then, solve only as
+    // precisely as the policy's progress needs.
+    if (change <= settings_.value_tolerance && rtol == settings_.evaluation_rtol) return it + 1;
+    rtol = std::clamp(1e-2 * change, settings_.evaluation_rtol, 1e-4);
+    if (change <= settings_.value_tolerance) rtol = settings_.evaluation_rtol;
   }
   throw std::runtime_error("policy iteration did not settle in " + std::to_string(settings_.max_policy_iterations) +
                            " iterations");

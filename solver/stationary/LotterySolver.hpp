@@ -5,7 +5,8 @@
 // layout; P_π has at most 2|E| entries per row, so memory grows with |S|, not |S|·|grid|.
 //
 // Best response: policy iteration. Each evaluation solves (I − γ P_π) V = R_π by KSP (prefix
-// `mfg_stationary_`). Each improvement is exact: on a grid cell [x_k, x_{k+1}] the objective
+// `mfg_stationary_`), inexactly while the policy still moves (relative residual 1% of the last
+// change of V, between the settings' tolerance and 1e-4), to full precision at the end. Each improvement is exact: on a grid cell [x_k, x_{k+1}] the objective
 // u(m − x') + γ W(x') has W linear (W(x', e) = Σ_e' Π(e, e') V(x', e') interpolated), so its
 // maximum on the cell is where u'(m − x') = γ W'(x'), clamped to the cell; the best cell is found
 // for every state by divide and conquer over the states of one exogenous state ordered by
@@ -27,7 +28,11 @@ class LotterySolver final : public HouseholdSolver {
   LotterySolver(const SavingsProblem& problem, const parallel::StateLayout& layout, StationarySettings settings = {});
 
   int bestResponse(std::vector<double>& policy, std::vector<double>& value) const override;
-  void evaluate(std::span<const double> policy, std::vector<double>& value) const override;
+  void evaluate(std::span<const double> policy, std::vector<double>& value) const override {
+    evaluate(policy, value, settings_.evaluation_rtol);
+  }
+  /// V^π to the relative residual `rtol` (policy iteration loosens it while policies still move).
+  void evaluate(std::span<const double> policy, std::vector<double>& value, double rtol) const;
   long stationaryDistribution(std::span<const double> policy, std::vector<double>& mu) const override;
   const char* choiceName() const override { return "lottery"; }
 

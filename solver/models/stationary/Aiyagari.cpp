@@ -45,6 +45,7 @@ class AiyagariSavings final : public SavingsProblem {
   double discount() const override { return economy_.beta(); }
   double resources(std::int64_t s) const override { return economy_.cashOnHand(r_, w_, s); }
   double utility(double c) const override { return economy_.utility(c); }
+  double marginalUtility(double c) const override { return economy_.marginalUtility(c); }
   double consumptionForMarginalUtility(double m) const override { return economy_.consumptionForMarginalUtility(m); }
 
  private:
