@@ -247,7 +247,7 @@ BOOST_AUTO_TEST_CASE(every_command_has_help) {
   }
   const Run models = mfg(1, "models");
   BOOST_TEST(models.status == 0);
-  for (const char* name : {"classic/beach_bar", "classic/susceptible_infected", "malware", "investment", "sis", "p_still", "lq", "macro"})
+  for (const char* name : {"classic/beach_bar", "classic/susceptible_infected", "malware", "investment", "sis", "p_still", "lq", "macro", "krusell_smith"})
     BOOST_TEST(models.output.find(name) != std::string::npos, name);
 }
 

@@ -70,6 +70,17 @@ struct EquilibriumConfig {
 /// Stationary equilibrium of a price-taking economy; writes OUT/result.h5 and OUT/summary.json.
 void equilibrium(const EquilibriumConfig& config, MPI_Comm comm);
 
+struct ReportAlmConfig {
+  std::string dir;       ///< output directory of `mfg train` on krusell_smith
+  long quarters = 10000;  ///< reported quarters, after the burn-in
+  long burn_in = 1000;
+  std::uint64_t seed = 0;  ///< of the aggregate shock path
+  bool plots = true;
+};
+/// The aggregate law of motion of a trained policy (docs/methods.md §9): DIR/summary.json's
+/// law_of_motion, DIR/alm.h5 (the shock path, K, the fitted path, wealth distributions) and plots.
+void reportAlm(const ReportAlmConfig& config, MPI_Comm comm);
+
 /// Figures of a result (an output directory of solve or train, or a certificate) in `formats`
 /// ("png,pdf,svg" or a subset), drawn on rank 0; InputError on every rank for bad or missing data.
 void plot(const std::string& path, const std::string& formats, MPI_Comm comm);

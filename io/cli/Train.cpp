@@ -1,8 +1,6 @@
 // `mfg train`: SPG / RSPG (solver/learn) with periodic evaluation, checkpoints, resume and a wall
 // budget. Writes OUT/checkpoint.pt (every K iterations and at the end), OUT/result.h5 and
 // OUT/summary.json.
-#include <dlfcn.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +11,7 @@
 #include "io/ResultFile.hpp"
 #include "io/cli/CommandUtil.hpp"
 #include "io/cli/Commands.hpp"
+#include "io/cli/TorchThreads.hpp"
 #include "parallel/Collectives.hpp"
 #include "parallel/StopRequest.hpp"
 #include "solver/learn/PolicyGradient.hpp"
@@ -101,25 +100,6 @@ void writeTrainResult(const std::string& path, const Model& model, const TrainCo
     for (const auto& [key, value] : model.parameters().values()) io::writeAttribute(params, key, value);
   }
   std::filesystem::rename(tmp, path);
-}
-
-/// Threads per rank for LibTorch and the BLAS it calls: MFG_THREADS, else SLURM_CPUS_PER_TASK,
-/// else 1 (MPI ranks already fill the cores; more threads per rank would oversubscribe them).
-int threadsPerRank() {
-  for (const char* name : {"MFG_THREADS", "SLURM_CPUS_PER_TASK"})
-    if (const char* v = std::getenv(name)) {
-      const int n = std::atoi(v);
-      if (n >= 1) return n;
-    }
-  return 1;
-}
-
-void setThreads(int n) {
-  torch::set_num_threads(n);
-  // OpenBLAS (Debian's libblas.so.3 alternative) keeps its own pool; it is found at run time
-  // because the reference BLAS, which has no pool, may be the one installed.
-  using SetThreads = void (*)(int);
-  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(n);
 }
 
 }  // namespace

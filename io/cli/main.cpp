@@ -158,6 +158,18 @@ int run(int argc, char** argv, const std::string&) {
       ->capture_default_str();
   q->add_option("--out", eqc.out, "Output directory")->capture_default_str();
 
+  mfg::cli::ReportAlmConfig alm;
+  auto* ra = app.add_subcommand("report-alm",
+                                "Aggregate law of motion of a trained krusell_smith policy: simulates the mean field "
+                                "along one long seeded shock path, regresses log K' on log K in bad and good times, "
+                                "runs Den Haan's test; writes DIR/summary.json (law_of_motion), DIR/alm.h5 and plots");
+  ra->add_option("DIR", alm.dir, "Output directory of `mfg train --model krusell_smith`")->required();
+  ra->add_option("--quarters", alm.quarters, "Quarters reported after the burn-in")->capture_default_str();
+  ra->add_option("--burn-in", alm.burn_in, "Quarters simulated and discarded first")->capture_default_str();
+  ra->add_option("--seed", alm.seed, "Seed of the aggregate shock path")->capture_default_str();
+  bool alm_no_plots = false;
+  ra->add_flag("--no-plots", alm_no_plots, "Do not draw DIR/alm_capital and DIR/alm_wealth");
+
   std::string plot_path, plot_formats = "png,pdf";
   auto* pl = app.add_subcommand("plot",
                                 "Draw the figures of a result: exploitability, mean-field flows and policies of "
@@ -243,6 +255,9 @@ int run(int argc, char** argv, const std::string&) {
   } else if (q->parsed()) {
     mfg::io::applySetItems(eq_set, eqc.parameters);
     mfg::cli::equilibrium(eqc, MPI_COMM_WORLD);
+  } else if (ra->parsed()) {
+    alm.plots = !alm_no_plots;
+    mfg::cli::reportAlm(alm, MPI_COMM_WORLD);
   } else if (e->parsed()) {
     mfg::io::applySetItems(eval_set, eval.parameters);
     mfg::cli::evaluate(eval, MPI_COMM_WORLD);

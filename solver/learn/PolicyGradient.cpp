@@ -44,7 +44,7 @@ PolicyGradientTrainer::PolicyGradientTrainer(const Model& model, MPI_Comm world,
     throw InputError("learning_rate = " + std::to_string(settings_.learning_rate) + " is invalid (valid: (0, 10])");
   if (settings_.iterations < 0) throw InputError("iterations must be >= 0");
   if (settings_.eval_paths == 0) settings_.eval_paths = settings_.paths;
-  if (settings_.beta_head < 0) settings_.beta_head = model.name() == "macro" ? 1 : 0;
+  if (settings_.beta_head < 0) settings_.beta_head = model.name() == "macro" || model.name() == "krusell_smith" ? 1 : 0;
   // The observation's length, from the view at t = 0 of the first initial noise outcome.
   std::vector<double> z0;
   if (model.noise()) {
@@ -268,6 +268,23 @@ ExactEngine::LevelRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine,
     }
   };
   return rule;
+}
+
+std::function<void(const MeanFieldView&, std::vector<double>&)> PolicyGradientTrainer::sequentialRule(
+    const parallel::StateLayout& layout) {
+  torch::Tensor state_emb;
+  {
+    torch::NoGradGuard no_grad;
+    state_emb = net_->states(layout.begin(), layout.end());
+  }
+  auto hidden = std::make_shared<torch::Tensor>(net_->initialHidden());
+  return [this, state_emb, hidden](const MeanFieldView& view, std::vector<double>& pi) {
+    torch::NoGradGuard no_grad;
+    const auto o = observe(view, view.t);
+    const auto e = net_->observationStep(torch::tensor(o, torch::kFloat64).view({1, observation_size_}), *hidden);
+    const auto probs = net_->probabilities(state_emb, e).to(torch::kFloat64).contiguous();  // [1, n, A]
+    pi.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
+  };
 }
 
 TrainSettings PolicyGradientTrainer::settingsOf(const std::string& checkpoint) {

@@ -13,6 +13,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,7 +36,7 @@ struct TrainSettings {
   int groups = 0;                  ///< rank groups (0: automatic)
   int eval_paths = 0;              ///< paths of the clairvoyant evaluation (0: `paths`)
   bool state_as_index = true;
-  int beta_head = -1;              ///< −1: on for macro's ordered consumption grid
+  int beta_head = -1;              ///< −1: on for the ordered consumption grids of macro and krusell_smith
   bool float64 = false;            ///< network in double precision (tests)
   long inject_nan_at = -1;         ///< fault injection for the divergence tests: NaN gradient at this iteration
 };
@@ -80,6 +81,11 @@ class PolicyGradientTrainer {
   /// (the GRU state follows each node's parent). With `observations`, o_t of every node is kept.
   ExactEngine::LevelRule ruleFor(const ExactEngine& engine,
                                  std::shared_ptr<std::vector<std::vector<double>>> observations = nullptr);
+  /// The network along one path of any length, a step at a time and without a scenario tree (the
+  /// law-of-motion simulation, solver/aggregate): each call reads o_t from the view of μ_t and z_t
+  /// and fills π_t on the rows of `layout`. The GRU state (RSPG) is carried from call to call, so a
+  /// recurrent policy sees the whole simulated history o_0..o_t.
+  std::function<void(const MeanFieldView&, std::vector<double>&)> sequentialRule(const parallel::StateLayout& layout);
   /// Settings recorded in a checkpoint (algorithm, state encoding, head, precision), so that a
   /// trainer can be rebuilt to read it back; InputError when the file is not a checkpoint.
   static TrainSettings settingsOf(const std::string& checkpoint);

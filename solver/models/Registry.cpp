@@ -2,12 +2,14 @@
 
 #include "solver/models/InputError.hpp"
 #include "solver/models/benchmark/BenchmarkModels.hpp"
+#include "solver/models/macro/KrusellSmith.hpp"
 
 namespace mfg {
 
 const std::vector<ModelInfo>& builtinModels() {
   static const std::vector<ModelInfo> all = [] {
-    std::vector<ModelInfo> v = {benchmark::lq(), benchmark::beachBar(), benchmark::macro()};
+    std::vector<ModelInfo> v = {benchmark::lq(), benchmark::beachBar(), benchmark::macro(),
+                                  macro::krusellSmith()};
     for (auto& m : classicModels()) v.push_back(std::move(m));
     for (auto& m : irlModels()) v.push_back(std::move(m));
     return v;
