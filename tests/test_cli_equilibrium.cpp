@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/CliHelpers.hpp"
+#include "tests/ImageChecks.hpp"
 #include "tests/ProcessHelpers.hpp"
 
 using namespace clitest;
@@ -70,8 +71,24 @@ BOOST_AUTO_TEST_CASE(small_aiyagari_economy_at_1_and_2_ranks) {
       double total = 0;
       for (double x : mu) total += x;
       BOOST_TEST(std::abs(total - 1.0) < 1e-12);
+      // The plots drawn after the run: three figures, PNG and PDF each, 900 × 560.
+      for (const char* figure : {"wealth_distribution", "savings_policy", "price_search"}) {
+        mfgtest::requirePng(out / (std::string(figure) + ".png"), 900, 560);
+        mfgtest::requirePdf(out / (std::string(figure) + ".pdf"), 1, 900, 560);
+      }
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(no_plots_skips_the_figures_and_plot_redraws_them) {
+  const fs::path out = scratch("aiyagari_noplots");
+  const Run run = mfg(0, "equilibrium --model aiyagari " + kSmall + "--no-plots --out " + out.string());
+  BOOST_REQUIRE_MESSAGE(run.status == 0, run.output);
+  BOOST_TEST(!fs::exists(out / "savings_policy.png"));
+  const Run plot = mfg(0, "plot " + out.string() + " --format svg");
+  BOOST_REQUIRE_MESSAGE(plot.status == 0, plot.output);
+  for (const char* figure : {"wealth_distribution", "savings_policy", "price_search"})
+    mfgtest::requireSvg(out / (std::string(figure) + ".svg"));
 }
 
 BOOST_AUTO_TEST_CASE(default_economy_is_near_aiyagari_table_ii) {

@@ -12,7 +12,7 @@
 #include "io/Logger.hpp"
 #include "io/ResultFile.hpp"
 #include "io/cli/Commands.hpp"
-#include "io/cli/TorchThreads.hpp"
+#include "io/cli/Threads.hpp"
 #include "io/plot/LawOfMotionPlots.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/aggregate/AggregateSimulation.hpp"

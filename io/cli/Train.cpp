@@ -11,7 +11,7 @@
 #include "io/ResultFile.hpp"
 #include "io/cli/CommandUtil.hpp"
 #include "io/cli/Commands.hpp"
-#include "io/cli/TorchThreads.hpp"
+#include "io/cli/Threads.hpp"
 #include "parallel/Collectives.hpp"
 #include "parallel/StopRequest.hpp"
 #include "solver/learn/PolicyGradient.hpp"

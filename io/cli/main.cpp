@@ -12,6 +12,7 @@
 
 #include "io/Logger.hpp"
 #include "io/cli/Commands.hpp"
+#include "io/cli/Threads.hpp"
 #include "solver/engine/PetscSession.hpp"
 #include "solver/models/InputError.hpp"
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   int status = 0;
   {
     mfg::PetscSession petsc(findPetscOptions(argc, argv));
+    mfg::cli::limitBlasThreads(mfg::cli::threadsPerRank());
     try {
       status = run(argc, argv, findPetscOptions(argc, argv));
     } catch (const mfg::InputError& e) {
@@ -150,13 +152,16 @@ int run(int argc, char** argv, const std::string&) {
   std::vector<std::string> eq_set;
   auto* q = app.add_subcommand("equilibrium",
                                "Stationary (infinite-horizon) equilibrium of a price-taking economy such as "
-                               "aiyagari: bisection on the price, policy iteration and the stationary "
-                               "distribution at each price; writes OUT/result.h5 and OUT/summary.json");
+                               "aiyagari: bisection then Brent's method on the price, policy iteration and the "
+                               "stationary distribution at each price; writes OUT/result.h5, OUT/summary.json "
+                               "and plots");
   q->add_option("--model", eqc.model, "Stationary model (see `mfg models`)")->capture_default_str();
   q->add_option("--set", eq_set, "Model parameter override key=value (repeatable)");
   q->add_option("--tolerance", eqc.tolerance, "Stop when the price bracket is narrower than this, in (0, 0.1]")
       ->capture_default_str();
   q->add_option("--out", eqc.out, "Output directory")->capture_default_str();
+  q->add_flag("--no-plots", no_plots,
+              "Do not draw OUT/wealth_distribution, OUT/savings_policy and OUT/price_search (.png, .pdf)");
 
   mfg::cli::ReportAlmConfig alm;
   auto* ra = app.add_subcommand("report-alm",
@@ -255,6 +260,7 @@ int run(int argc, char** argv, const std::string&) {
   } else if (q->parsed()) {
     mfg::io::applySetItems(eq_set, eqc.parameters);
     mfg::cli::equilibrium(eqc, MPI_COMM_WORLD);
+    if (!no_plots) mfg::cli::plotAfterRun(eqc.out, MPI_COMM_WORLD);
   } else if (ra->parsed()) {
     alm.plots = !alm_no_plots;
     mfg::cli::reportAlm(alm, MPI_COMM_WORLD);

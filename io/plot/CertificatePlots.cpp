@@ -116,8 +116,9 @@ std::vector<std::string> plotResults(const std::string& path, const Formats& for
   if (fs::is_directory(path)) {
     const auto result = fs::path(path) / "result.h5";
     if (!fs::exists(result))
-      throw InputError("plot: '" + result.string() + "' does not exist (expected the output directory of mfg solve or mfg train)");
+      throw InputError("plot: '" + result.string() + "' does not exist (expected the output directory of mfg solve, train or equilibrium)");
     const ResultFile file(result.string());
+    if (file.has("/stationary_distribution")) return plotEquilibriumResult(path, formats);
     // train writes /history/iteration (evaluations at chosen iterations); solve does not.
     const bool train = file.has("/history/iteration") || file.has("/paths");
     return train ? plotTrainResult(path, formats) : plotSolveResult(path, formats);

@@ -12,6 +12,7 @@
 //                                              its 95% band and the exact non-anticipative curve
 //                          mean_field_path<j>  μ on each stored evaluation path
 //                          policy_t<t>         π_t on the first path at the stored times
+//   equilibrium DIR/result.h5  wealth_distribution, savings_policy, price_search (EquilibriumPlots.cpp)
 //   certify BASE.h5        BASE_per_state      per-state gaps of both bounds
 //                          BASE_unit_values    distributions of the per-path / per-unit values
 #include <string>
@@ -23,9 +24,11 @@ namespace mfg::io::plot {
 
 std::vector<std::string> plotSolveResult(const std::string& dir, const Formats& formats);
 std::vector<std::string> plotTrainResult(const std::string& dir, const Formats& formats);
+std::vector<std::string> plotEquilibriumResult(const std::string& dir, const Formats& formats);
 /// `base` is the certificate's path prefix (BASE, BASE.json or BASE.h5 are accepted).
 std::vector<std::string> plotCertificate(const std::string& base, const Formats& formats);
-/// Recognises what `path` is (a solve or train output directory, or a certificate) and plots it.
+/// Recognises what `path` is (a solve, train or equilibrium output directory, or a certificate)
+/// and plots it.
 std::vector<std::string> plotResults(const std::string& path, const Formats& formats);
 
 }  // namespace mfg::io::plot

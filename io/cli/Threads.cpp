@@ -1,4 +1,4 @@
-#include "io/cli/TorchThreads.hpp"
+#include "io/cli/Threads.hpp"
 
 #include <dlfcn.h>
 #include <torch/torch.h>
@@ -18,6 +18,10 @@ int threadsPerRank() {
 
 void setThreads(int n) {
   torch::set_num_threads(n);
+  limitBlasThreads(n);
+}
+
+void limitBlasThreads(int n) {
   // OpenBLAS (Debian's libblas.so.3 alternative) keeps its own pool; it is found at run time
   // because the reference BLAS, which has no pool, may be the one installed.
   using SetThreads = void (*)(int);
