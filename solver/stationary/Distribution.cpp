@@ -78,7 +78,7 @@ bool krylovSolve(Mat P, const parallel::StateLayout& layout, std::vector<double>
   MFG_PETSC_CALL(KSPSetOptionsPrefix(ksp, "mfg_distribution_"));
   MFG_PETSC_CALL(KSPSetOperators(ksp, A, A));
   MFG_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
-  MFG_PETSC_CALL(KSPGMRESSetRestart(ksp, 100));
+  MFG_PETSC_CALL(KSPGMRESSetRestart(ksp, 40));
   MFG_PETSC_CALL(KSPSetTolerances(ksp, 1e-14, 1e-300, PETSC_DEFAULT, 20000));
   MFG_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
   MFG_PETSC_CALL(KSPSetFromOptions(ksp));

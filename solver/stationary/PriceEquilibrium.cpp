@@ -45,11 +45,11 @@ void PriceEquilibriumSolver::checkFits() const {
   if (lottery_) {
     // Per state: up to three matrices at once with 2|E| + 1 entries per row (P_π, I − Pᵀ or
     // I − γP_π, and an ILU factor; AIJ: 12 bytes per entry, 8 per row), their rows while
-    // assembling (16 per entry + 24), GMRES(100)'s basis and ~20 work vectors (8 each); and
+    // assembling (16 per entry + 24), GMRES(40)'s basis and ~20 work vectors (8 each); and
     // on every rank the gathered value and its expectation (8 + 8 per global state).
     const double exo = static_cast<double>(economy_.savings(mid)->exogenous().size());
     const double nnz = 2 * exo + 1;
-    bytes = (local_states * (3 * (12 * nnz + 8) + 16 * nnz + 24 + 120 * 8) +
+    bytes = (local_states * (3 * (12 * nnz + 8) + 16 * nnz + 24 + 60 * 8) +
              16.0 * static_cast<double>(layout_.globalStates())) * 1.2;
   } else {
     // One household problem at a time: the kernel (AIJ: 12 bytes per entry, 8 per row), its
