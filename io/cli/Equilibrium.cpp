@@ -1,4 +1,6 @@
 // `mfg equilibrium`: the stationary equilibrium of a price-taking economy (docs/methods.md §8).
+#include <sys/resource.h>
+
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -156,6 +158,15 @@ void equilibrium(const EquilibriumConfig& config, MPI_Comm comm) {
       {"result", "result.h5"},
   };
   for (const auto& f : figures) summary[f.name] = f.value;
+  // Peak resident memory of the busiest rank and of all ranks together (getrusage's high-water
+  // mark, which includes MPI, PETSc and the libraries, so it is what a job must request).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double peak = static_cast<double>(usage.ru_maxrss) * 1024.0;
+  const double peak_max = parallel::max(comm, peak), peak_sum = parallel::sum(comm, peak);
+  summary["memory"] = {{"peak_rss_bytes_max_rank", peak_max},
+                       {"peak_rss_bytes_all_ranks", peak_sum},
+                       {"bytes_per_state_all_ranks", peak_sum / static_cast<double>(layout.globalStates())}};
   const std::string json = (std::filesystem::path(config.out) / "summary.json").string();
   io::writeTextAtomically(json, summary.dump(2) + "\n", comm);
   std::string line;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 #include <string>
 
 #include "parallel/Collectives.hpp"
@@ -93,29 +94,58 @@ Equilibrium PriceEquilibriumSolver::solve(const std::function<void(const PriceSt
   std::vector<double> policy, value, mu;
   PriceStep last{};
   int evaluations = 0;
-  // The gap supply − demand at p; every rank computes the same number (sums are reduced).
+  // What each bracket end of Brent's method found (its policy, value and distribution), so that
+  // the final estimate, which is one of them, needs no second solve.
+  struct Snapshot {
+    PriceStep step;
+    std::vector<double> policy, value, mu;
+  };
+  std::map<double, Snapshot> kept;
+  // The relative gap log(supply / demand) at p, whose sign is that of supply − demand; every
+  // rank computes the same number (sums are reduced). On the log scale the supply's steep rise
+  // near the top of the bracket (households accumulate without bound as r approaches the time
+  // preference rate) is nearly linear, so interpolation finds the root in a few prices; a
+  // tiny floor keeps it finite when nothing is supplied.
   auto gap = [&](double p) {
     last = supplyAt(p, policy, value, mu);
     last.iteration = ++evaluations;
     last.seconds = parallel::broadcast(layout_.comm(), MPI_Wtime() - start);
     eq.history.push_back(last);
     if (progress) progress(last);
-    return last.supply - last.demand;
+    return std::log((std::max(last.supply, 0.0) + 1e-12 * last.demand) / last.demand);
   };
   const double tol = settings_.tolerance;
 
-  // Bisection until a price on each side of the equilibrium is known.
+  // Until a price on each side of the equilibrium is known: the secant through the last two
+  // prices (both on the same side) extrapolated to a zero gap when that lands well inside the
+  // open bracket, the midpoint otherwise, and always the midpoint after an extrapolation that
+  // did not find the other side (so the bracket at least halves every second price).
   double a = 0, fa = 0, b = 0, fb = 0;
   bool below = false, above = false;
+  double p_prev = 0, f_prev = 0, p_last = 0, f_last = 0;
+  int tried = 0;
+  bool extrapolated = false;
   while (!(below && above) && hi - lo >= tol && evaluations < settings_.max_iterations) {
-    const double mid = 0.5 * (lo + hi), f = gap(mid);
+    double next = 0.5 * (lo + hi);
+    if (tried >= 2 && !extrapolated && f_last != f_prev) {
+      const double secant = p_last - f_last * (p_last - p_prev) / (f_last - f_prev);
+      const double margin = 0.01 * (hi - lo);
+      if (std::isfinite(secant) && secant > lo + margin && secant < hi - margin) {
+        next = secant;
+        extrapolated = true;
+      }
+    } else {
+      extrapolated = false;
+    }
+    const double f = gap(next);
+    p_prev = p_last, f_prev = f_last, p_last = next, f_last = f, ++tried;
     // Too much supply: the price is above the equilibrium.
     if (f > 0) {
-      hi = mid;
-      b = mid, fb = f, above = true;
+      hi = next;
+      b = next, fb = f, above = true;
     } else {
-      lo = mid;
-      a = mid, fa = f, below = true;
+      lo = next;
+      a = next, fa = f, below = true;
     }
   }
   eq.at_bracket_end = !(below && above);
@@ -123,6 +153,7 @@ Equilibrium PriceEquilibriumSolver::solve(const std::function<void(const PriceSt
   if (below && above && fb != 0.0) {
     // Brent's method on [a, b], f(a) < 0 < f(b); b is the best estimate, [b, c] the bracket.
     double c = a, fc = fa, d = b - a, e = d;
+    if (last.price == b) kept[b] = {last, policy, value, mu};
     while (evaluations < settings_.max_iterations) {
       if ((fb > 0) == (fc > 0)) {
         c = a, fc = fa;
@@ -162,10 +193,21 @@ Equilibrium PriceEquilibriumSolver::solve(const std::function<void(const PriceSt
       a = b, fa = fb;
       b += std::abs(d) > tol1 ? d : (xm > 0 ? tol1 : -tol1);
       fb = gap(b);
+      kept[b] = {last, policy, value, mu};
+      std::erase_if(kept, [&](const auto& entry) { return entry.first != a && entry.first != b && entry.first != c; });
     }
-    // The state kept (policy, values, distribution) is that of the last price tried: make it
-    // the estimate's.
-    if (last.price != b) gap(b);
+    // The estimate b is a price already solved: take its state (the last price tried may be
+    // another one), or solve it again when it was the bracket's first end.
+    if (last.price != b) {
+      if (auto it = kept.find(b); it != kept.end()) {
+        last = it->second.step;
+        policy = std::move(it->second.policy);
+        value = std::move(it->second.value);
+        mu = std::move(it->second.mu);
+      } else {
+        gap(b);
+      }
+    }
   }
   eq.price = last.price;
   eq.supply = last.supply;
