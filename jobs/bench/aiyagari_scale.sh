@@ -47,8 +47,8 @@ json_number() { sed -n "s/^ *\"$2\": \([-0-9.eE+]*\),\{0,1\}$/\1/p" "$1"; }
 
 runs=("1 500" "2 500" "1 2000" "2 2000")
 ((large > 0)) && runs+=("2 $large")
-printf '| ranks | states | r* (%%) | prices tried | solve [s] | process [s] | peak memory, busiest rank | bytes per state (all ranks) | µs per state and price |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| ranks | states | r* (%%) | prices tried | solve [s] | process [s] | CPU, busiest rank [s] | peak memory, busiest rank | bytes per state (all ranks) | µs per state and price |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for run in "${runs[@]}"; do
   read -r np points <<<"$run"
   dir="$out_dir/np${np}_a${points}"
@@ -61,7 +61,8 @@ for run in "${runs[@]}"; do
   awk -v np="$np" -v n="$(json_number "$s" states)" -v r="$(json_number "$s" interest_rate)" \
     -v it="$(json_number "$s" iterations)" -v w="$(json_number "$s" wall_seconds)" -v p0="$start" -v p1="$end" \
     -v peak="$(json_number "$s" peak_rss_bytes_max_rank)" -v bps="$(json_number "$s" bytes_per_state_all_ranks)" \
-    'BEGIN { printf "| %d | %d | %.4f | %d | %.2f | %.2f | %.0f MiB | %.0f | %.2f |\n",
-             np, n, r * 100, it, w, p1 - p0, peak / 1048576, bps, w / (n * it) * 1e6 }'
+    -v cpu="$(json_number "$s" cpu_seconds_max_rank)" \
+    'BEGIN { printf "| %d | %d | %.4f | %d | %.2f | %.2f | %.2f | %.0f MiB | %.0f | %.2f |\n",
+             np, n, r * 100, it, w, p1 - p0, cpu, peak / 1048576, bps, w / (n * it) * 1e6 }'
 done | tee "$out_dir/table.md"
 echo "aiyagari_scale.sh: results in $out_dir"
