@@ -10,6 +10,7 @@
 #include "parallel/Collectives.hpp"
 #include "solver/stationary/Distribution.hpp"
 #include "solver/stationary/LocalVectors.hpp"
+#include "solver/stationary/PolicyEvaluation.hpp"
 
 namespace mfg::stationary {
 
@@ -98,27 +99,8 @@ std::vector<double> LotterySolver::policyRewards(std::span<const double> policy)
 }
 
 void LotterySolver::evaluate(std::span<const double> policy, std::vector<double>& value, double rtol) const {
-  const MPI_Comm comm = layout_.comm();
   const PetscMat A = policyMatrix(policy, -gamma_, 1.0);  // I − γ P_π
-  const std::vector<double> rewards = policyRewards(policy);
-  PetscVec b = makeVec(comm, rewards);
-  const bool warm = value.size() == rewards.size();
-  PetscVec x = makeVec(comm, warm ? std::span<const double>(value) : std::span<const double>(rewards));
-  PetscKsp ksp;
-  MFG_PETSC_CALL(KSPCreate(comm, ksp.out()));
-  MFG_PETSC_CALL(KSPSetOptionsPrefix(ksp, "mfg_stationary_"));
-  MFG_PETSC_CALL(KSPSetOperators(ksp, A, A));
-  MFG_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
-  MFG_PETSC_CALL(KSPSetTolerances(ksp, rtol, 1e-300, PETSC_DEFAULT, 100000));
-  MFG_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
-  MFG_PETSC_CALL(KSPSetFromOptions(ksp));
-  MFG_PETSC_CALL(KSPSolve(ksp, b, x));
-  KSPConvergedReason reason;
-  MFG_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
-  if (reason < 0)
-    throw std::runtime_error("policy evaluation: KSP did not converge (reason " + std::to_string(static_cast<int>(reason)) +
-                             "); try -mfg_stationary_ksp_type or -mfg_stationary_pc_type");
-  copyOut(x, value);
+  solvePolicyEvaluation(A, policyRewards(policy), value, rtol);
 }
 
 std::vector<double> LotterySolver::greedy(std::span<const double> value) const {

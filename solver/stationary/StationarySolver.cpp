@@ -8,6 +8,7 @@
 #include "parallel/Collectives.hpp"
 #include "solver/stationary/Distribution.hpp"
 #include "solver/stationary/LocalVectors.hpp"
+#include "solver/stationary/PolicyEvaluation.hpp"
 
 namespace mfg::stationary {
 
@@ -26,31 +27,11 @@ StationarySolver::StationarySolver(const StationaryModel& model, const parallel:
 }
 
 void StationarySolver::evaluate(std::span<const std::int64_t> policy, std::vector<double>& value) const {
-  const MPI_Comm comm = layout_.comm();
   PetscMat A = kernel_.policyKernel(policy);
   // I − γ P_π, in place.
   MFG_PETSC_CALL(MatScale(A, -gamma_));
   MFG_PETSC_CALL(MatShift(A, 1.0));
-  const std::vector<double> rewards = kernel_.policyRewards(policy);
-  PetscVec b = makeVec(comm, rewards);
-  const bool warm = value.size() == rewards.size();
-  PetscVec x = makeVec(comm, warm ? std::span<const double>(value) : std::span<const double>(rewards));
-
-  PetscKsp ksp;
-  MFG_PETSC_CALL(KSPCreate(comm, ksp.out()));
-  MFG_PETSC_CALL(KSPSetOptionsPrefix(ksp, "mfg_stationary_"));
-  MFG_PETSC_CALL(KSPSetOperators(ksp, A, A));
-  MFG_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
-  MFG_PETSC_CALL(KSPSetTolerances(ksp, settings_.evaluation_rtol, 1e-300, PETSC_DEFAULT, 100000));
-  MFG_PETSC_CALL(KSPSetInitialGuessNonzero(ksp, PETSC_TRUE));
-  MFG_PETSC_CALL(KSPSetFromOptions(ksp));
-  MFG_PETSC_CALL(KSPSolve(ksp, b, x));
-  KSPConvergedReason reason;
-  MFG_PETSC_CALL(KSPGetConvergedReason(ksp, &reason));
-  if (reason < 0)
-    throw std::runtime_error("policy evaluation: KSP did not converge (reason " + std::to_string(static_cast<int>(reason)) +
-                             "); try -mfg_stationary_ksp_type or -mfg_stationary_pc_type");
-  copyOut(x, value);
+  solvePolicyEvaluation(A, kernel_.policyRewards(policy), value, settings_.evaluation_rtol);
 }
 
 std::vector<std::int64_t> StationarySolver::greedy(std::span<const double> value) const {
