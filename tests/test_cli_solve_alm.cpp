@@ -12,6 +12,8 @@
 #include <set>
 #include <string>
 
+#include "solver/models/Registry.hpp"
+#include "solver/noise/ScenarioTree.hpp"
 #include "tests/CliHelpers.hpp"
 #include "tests/ProcessHelpers.hpp"
 
@@ -31,7 +33,7 @@ std::set<std::string> keysOf(const nlohmann::json& j) {
 const fs::path& solvedAtTwoRanks() {
   static const fs::path dir = [] {
     const fs::path d = scratch("alm_2");
-    const Run r = mfg(2, "solve-alm " + kSmall + "--out " + d.string());
+    const Run r = clitest::mfg(2, "solve-alm " + kSmall + "--out " + d.string());
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
     return d;
   }();
@@ -42,7 +44,7 @@ const fs::path& solvedAtTwoRanks() {
 
 BOOST_AUTO_TEST_CASE(solve_alm_writes_the_law_of_motion) {
   const fs::path two = solvedAtTwoRanks(), one = scratch("alm_1");
-  const Run r1 = mfg(1, "solve-alm " + kSmall + "--no-plots --out " + one.string());
+  const Run r1 = clitest::mfg(1, "solve-alm " + kSmall + "--no-plots --out " + one.string());
   BOOST_REQUIRE_MESSAGE(r1.status == 0, r1.output);
   const auto s2 = readJson(two / "summary.json"), s1 = readJson(one / "summary.json");
   const auto& law = s2["law_of_motion"];
@@ -87,8 +89,13 @@ BOOST_AUTO_TEST_CASE(solve_alm_writes_the_law_of_motion) {
   double mean = 0.0;
   for (std::size_t t = 100; t < K.size(); ++t) mean += K[t] / 401.0;
   BOOST_TEST(std::abs(mean - law["mean_K"].get<double>()) < 1e-9 * mean);
-  // The shock path of report-alm for seed 3 starts from the model's stationary draw; both regimes occur.
+  // The shock path is the one report-alm draws for seed 3: the model's noise process sampled once
+  // with that seed (z_t is the first entry of the pair (z_t, z_{t+1})); both regimes occur.
   const auto z = readAll(two / "alm.h5", "/z");
+  const auto model = ::mfg::makeModel("krusell_smith", {{"capital_points", {40}}});
+  const auto noise = ::mfg::ScenarioTree::sampleHistories(*model->noise(), 500, 1, 3).front();
+  BOOST_REQUIRE_EQUAL(z.size(), noise.size());
+  for (std::size_t t = 0; t < z.size(); ++t) BOOST_TEST(z[t] == noise[t][0]);
   std::set<double> seen(z.begin(), z.end());
   BOOST_TEST((seen == std::set<double>{0.99, 1.01}));
   for (const char* fig : {"alm_capital.png", "alm_capital.pdf", "alm_wealth.png", "alm_wealth.pdf"})
@@ -99,7 +106,7 @@ BOOST_AUTO_TEST_CASE(solve_alm_writes_the_law_of_motion) {
 
 BOOST_AUTO_TEST_CASE(certify_the_household_policy) {
   const fs::path cert = scratch("alm_cert") / "cert";
-  const Run r = mfg(2, "certify --model krusell_smith --set T=8 --set capital_points=40 --set action_points=10 "
+  const Run r = clitest::mfg(2, "certify --model krusell_smith --set T=8 --set capital_points=40 --set action_points=10 "
                        "--policy " + (solvedAtTwoRanks() / "alm.h5").string() +
                        " --paths 5 --tree sampled --no-plots --out " + cert.string());
   BOOST_REQUIRE_MESSAGE(r.status == 0, r.output);
@@ -110,12 +117,12 @@ BOOST_AUTO_TEST_CASE(certify_the_household_policy) {
   BOOST_TEST(std::isfinite(j["bounds"]["non_anticipative"]["value"].get<double>()));
   BOOST_TEST(j["policy"]["sha256"].get<std::string>() == sha256sum(solvedAtTwoRanks() / "alm.h5"));
   // Another capital grid or another economy is refused.
-  const Run grid = mfg(0, "certify --model krusell_smith --set T=8 --set capital_points=30 --policy " +
+  const Run grid = clitest::mfg(0, "certify --model krusell_smith --set T=8 --set capital_points=30 --policy " +
                               (solvedAtTwoRanks() / "alm.h5").string() + " --paths 5 --out " +
                               (scratch("alm_cert_bad") / "c").string());
   BOOST_TEST(grid.status == 2, grid.output);
   BOOST_TEST(grid.output.find("capital grid") != std::string::npos, grid.output);
-  const Run beta = mfg(0, "certify --model krusell_smith --set T=8 --set capital_points=40 --set beta=0.98 --policy " +
+  const Run beta = clitest::mfg(0, "certify --model krusell_smith --set T=8 --set capital_points=40 --set beta=0.98 --policy " +
                               (solvedAtTwoRanks() / "alm.h5").string() + " --paths 5 --out " +
                               (scratch("alm_cert_bad") / "c").string());
   BOOST_TEST(beta.status == 2, beta.output);
@@ -124,14 +131,14 @@ BOOST_AUTO_TEST_CASE(certify_the_household_policy) {
 }
 
 BOOST_AUTO_TEST_CASE(help_and_bad_inputs) {
-  const Run help = mfg(0, "solve-alm --help");
+  const Run help = clitest::mfg(0, "solve-alm --help");
   BOOST_TEST(help.status == 0);
   for (const char* flag : {"--iterations", "--tolerance", "--damping", "--seed", "--quarters", "--burn-in", "--out",
                            "--set", "--aggregate-points"})
     BOOST_TEST(help.output.find(flag) != std::string::npos, flag);
   const fs::path out = scratch("alm_bad");
   const auto fails = [&out](const std::string& args, const std::string& says) {
-    const Run r = mfg(0, "solve-alm " + args + " --out " + out.string());
+    const Run r = clitest::mfg(0, "solve-alm " + args + " --out " + out.string());
     BOOST_TEST(r.status == 2, args << ": " << r.output);
     BOOST_TEST(r.output.find(says) != std::string::npos, args << ": " << r.output);
   };

@@ -1,5 +1,5 @@
 // `mfg report-alm DIR`: the aggregate law of motion of a trained krusell_smith policy
-// (docs/methods.md §9). Rebuilds the model from DIR/summary.json and the network from
+// (docs/methods.md §10.1). Rebuilds the model from DIR/summary.json and the network from
 // DIR/checkpoint.pt, simulates the mean field along one long seeded shock path, and writes the
 // regression and Den Haan statistics into DIR/summary.json under `law_of_motion`, the path into
 // DIR/alm.h5 and the figures DIR/alm_capital and DIR/alm_wealth.
