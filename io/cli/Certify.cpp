@@ -9,9 +9,11 @@
 #include "io/Logger.hpp"
 #include "io/ResultFile.hpp"
 #include "io/Sha256.hpp"
+#include "io/cli/AlmOutput.hpp"
 #include "io/cli/CommandUtil.hpp"
 #include "io/cli/Commands.hpp"
 #include "parallel/Collectives.hpp"
+#include "solver/alm/HouseholdRule.hpp"
 #include "solver/certify/Certifier.hpp"
 #include "solver/certify/MeanInterval.hpp"
 #include "solver/learn/PolicyGradient.hpp"
@@ -114,11 +116,17 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
     trainer->load(config.policy);
     if (world_rank == 0) policy_hash = io::sha256File(config.policy);
   }
+  // The household policy of `mfg solve-alm` (its alm.h5): a rule reading z_t and K_t at each node.
+  std::optional<PolicyTable> household;
+  if (!network && config.policy != "uniform" && isHouseholdPolicyFile(config.policy)) {
+    household = alm::householdRule(*model, readHouseholdPolicy(config.policy, *model));
+    if (world_rank == 0) policy_hash = io::sha256File(config.policy);
+  }
   // A policy file has one slice per step, or one per decision node of the enumerated tree.
   const auto& enumerated = certifier.modelTree();
   std::vector<int> counts{model->numSteps()};
   if (model->noise() && enumerated) counts.push_back(enumerated->decisionNodes());
-  if (!network && config.policy != "uniform") {
+  if (!network && !household && config.policy != "uniform") {
     // Read once on the world layout to validate the whole file, then again per group below.
     const parallel::StateLayout world_layout(comm, model->numStates(), model->numActions());
     io::readPolicy(config.policy, *model, world_layout, counts);
@@ -127,6 +135,7 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
   // Each bound runs on its own group split, so the policy is read on each group's layout there.
   auto load = [&](MPI_Comm group) -> PolicyTable {
     if (config.policy == "uniform") return PolicyTable::uniform();
+    if (household) return *household;
     if (trainer) return PolicyTable::rule([trainer](const ExactEngine& engine) { return trainer->ruleFor(engine); });
     const parallel::StateLayout layout(group, model->numStates(), model->numActions());
     Policy p = io::readPolicy(config.policy, *model, layout, counts);

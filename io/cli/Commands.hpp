@@ -81,6 +81,24 @@ struct ReportAlmConfig {
 /// law_of_motion, DIR/alm.h5 (the shock path, K, the fitted path, wealth distributions) and plots.
 void reportAlm(const ReportAlmConfig& config, MPI_Comm comm);
 
+struct SolveAlmConfig {
+  std::string model = "krusell_smith";
+  std::map<std::string, std::vector<double>> parameters;
+  int iterations = 100;      ///< outer (law-of-motion) iterations at most
+  double tolerance = 1e-6;   ///< on the change of the four coefficients
+  double damping = 0.5;      ///< weight of the fitted law in each update
+  std::uint64_t seed = 0;    ///< of the aggregate shock path (the same path as report-alm's)
+  long quarters = 10000;
+  long burn_in = 1000;
+  int aggregate_points = 6;  ///< grid of aggregate capital of the household problem
+  double aggregate_span = 0.15;
+  std::string out = "mfg-alm";
+  bool plots = true;
+};
+/// Krusell & Smith's algorithm on the exact distribution (docs/methods.md §10.2): OUT/summary.json
+/// (law_of_motion as report-alm writes it), OUT/alm.h5 (path, household policy) and plots.
+void solveAlm(const SolveAlmConfig& config, MPI_Comm comm);
+
 /// Figures of a result (an output directory of solve or train, or a certificate) in `formats`
 /// ("png,pdf,svg" or a subset), drawn on rank 0; InputError on every rank for bad or missing data.
 void plot(const std::string& path, const std::string& formats, MPI_Comm comm);

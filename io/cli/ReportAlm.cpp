@@ -1,5 +1,5 @@
 // `mfg report-alm DIR`: the aggregate law of motion of a trained krusell_smith policy
-// (docs/methods.md §9). Rebuilds the model from DIR/summary.json and the network from
+// (docs/methods.md §10.1). Rebuilds the model from DIR/summary.json and the network from
 // DIR/checkpoint.pt, simulates the mean field along one long seeded shock path, and writes the
 // regression and Den Haan statistics into DIR/summary.json under `law_of_motion`, the path into
 // DIR/alm.h5 and the figures DIR/alm_capital and DIR/alm_wealth.
@@ -13,7 +13,7 @@
 #include "io/ResultFile.hpp"
 #include "io/cli/Commands.hpp"
 #include "io/cli/Threads.hpp"
-#include "io/plot/LawOfMotionPlots.hpp"
+#include "io/cli/AlmOutput.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/aggregate/AggregateSimulation.hpp"
 #include "solver/aggregate/LawOfMotion.hpp"
@@ -60,30 +60,16 @@ std::map<std::string, std::vector<double>> recordedParameters(const nlohmann::js
   return out;
 }
 
-nlohmann::json fitJson(const LogLinearFit& f) {
-  return {{"intercept", f.intercept}, {"slope", f.slope}, {"r2", f.r2}};
-}
-
-void writeAlmFile(const std::string& path, const ReportAlmConfig& config, const std::vector<double>& z,
-                  const std::vector<double>& K, const LawOfMotion& law, const std::vector<double>& grid,
-                  const std::vector<double>& wealth, const std::vector<double>& dates) {
+void writeAlmFile(const std::string& path, const ReportAlmConfig& config, const AlmPathData& data,
+                  const LawOfMotion& law) {
   const std::string tmp = path + ".partial";
   {
     io::Hid file = io::openParallel(tmp, MPI_COMM_SELF, true);
     if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
-    io::writeSerial(file, "/z", z);
-    io::writeSerial(file, "/K", K);
-    io::writeSerial(file, "/fitted_log_K", law.fitted_log_K);
-    io::Hid group(io::checked(H5Gcreate2(file, "/wealth", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"),
-                  H5Gclose);
-    io::writeSerial(file, "/wealth/capital_grid", grid);
-    io::writeSerial(file, "/wealth/quarters", dates);
-    io::writeSerial(file, "/wealth/distribution", wealth, {static_cast<hsize_t>(dates.size()), grid.size()});
+    writeAlmPath(file, data, law);
     io::writeAttribute(file, "model", std::string("krusell_smith"));
     io::writeAttribute(file, "checkpoint", std::string("checkpoint.pt"));
     io::writeAttribute(file, "seed", std::vector<std::int64_t>{static_cast<std::int64_t>(config.seed)});
-    io::writeAttribute(file, "burn_in", std::vector<std::int64_t>{config.burn_in});
-    io::writeAttribute(file, "quarters", std::vector<std::int64_t>{config.quarters});
   }
   std::filesystem::rename(tmp, path);
 }
@@ -161,32 +147,25 @@ void reportAlm(const ReportAlmConfig& config, MPI_Comm comm) {
            law.den_haan_max_pct, law.den_haan_mean_pct, law.mean_K, law.sd_K, wall);
 
   // Wealth: the capital marginal of μ at the snapshot dates.
-  const auto grid = macro::capitalGrid(model->parameters());
-  std::vector<double> wealth, snapshot_quarters;
-  std::vector<std::vector<double>> wealth_rows;
-  for (std::size_t d = 0; d < path.snapshots.size(); ++d) {
-    std::vector<double> row(grid.size(), 0.0);
-    for (std::size_t s = 0; s < path.snapshots[d].size(); ++s) row[s / 2] += path.snapshots[d][s];
-    wealth.insert(wealth.end(), row.begin(), row.end());
-    wealth_rows.push_back(std::move(row));
-    snapshot_quarters.push_back(path.snapshot_steps[d]);
-  }
+  AlmPathData data;
+  data.z = z;
+  data.K = K;
+  data.burn_in = B;
+  data.quarters = Q;
+  data.capital_grid = macro::capitalGrid(model->parameters());
+  data.wealth = wealthRows(path.snapshots, data.capital_grid.size());
+  data.dates = path.snapshot_steps;
   std::optional<std::string> error;
   if (log.isRoot()) {
     try {
-      writeAlmFile((dir / "alm.h5").string(), config, z, K, law, grid, wealth, snapshot_quarters);
+      writeAlmFile((dir / "alm.h5").string(), config, data, law);
     } catch (const std::exception& e) {
       error = e.what();
     }
   }
   if (auto e = parallel::firstError(comm, error)) throw std::runtime_error(*e);
 
-  summary["law_of_motion"] = {{"bad", fitJson(law.bad)},
-                              {"good", fitJson(law.good)},
-                              {"den_haan_max_pct", law.den_haan_max_pct},
-                              {"den_haan_mean_pct", law.den_haan_mean_pct},
-                              {"mean_K", law.mean_K},
-                              {"sd_K", law.sd_K}};
+  summary["law_of_motion"] = lawOfMotionJson(law);
   summary["law_of_motion_simulation"] = {{"quarters", Q},
                                          {"burn_in", B},
                                          {"seed", config.seed},
@@ -201,18 +180,7 @@ void reportAlm(const ReportAlmConfig& config, MPI_Comm comm) {
   if (!config.plots || !log.isRoot()) return;
   // The results are on disk; a figure that cannot be drawn is a warning, not a failure.
   try {
-    io::plot::LawOfMotionFigureData data;
-    data.model = name;
-    for (long t = B; t <= total; ++t) {
-      data.quarters.push_back(static_cast<double>(t));
-      data.K.push_back(K[static_cast<std::size_t>(t)]);
-      data.K_fitted.push_back(std::exp(law.fitted_log_K[static_cast<std::size_t>(t - B)]));
-      data.good.push_back(z[static_cast<std::size_t>(t)] == z_good ? 1.0 : 0.0);
-    }
-    data.capital_grid = grid;
-    data.wealth = wealth_rows;
-    data.dates = path.snapshot_steps;
-    const auto files = io::plot::plotLawOfMotion(config.dir, data, io::plot::Formats{});
+    const auto files = plotAlm(config.dir, name, data, law, z_good);
     log.info("plots: wrote {} file(s) in {}", files.size(), config.dir);
   } catch (const std::exception& e) {
     log.error("mfg: warning: the law of motion is written, but plotting it failed: {}", e.what());

@@ -175,6 +175,35 @@ int run(int argc, char** argv, const std::string&) {
   bool alm_no_plots = false;
   ra->add_flag("--no-plots", alm_no_plots, "Do not draw DIR/alm_capital and DIR/alm_wealth");
 
+  mfg::cli::SolveAlmConfig salm;
+  std::vector<std::string> salm_set;
+  auto* sa = app.add_subcommand(
+      "solve-alm",
+      "Krusell-Smith economy by Krusell & Smith's algorithm on the exact distribution: household problem "
+      "(endogenous grid method) given a perceived law log K' = a_z + b_z log K, the mean field propagated exactly "
+      "on the (k, eps) grid along one long seeded shock path, regression by regime, damped update until the law "
+      "is a fixed point; writes OUT/summary.json (law_of_motion), OUT/alm.h5 (path, household policy) and plots. "
+      "`mfg certify --policy OUT/alm.h5` certifies the policy");
+  sa->add_option("--model", salm.model, "Model (krusell_smith only)")->capture_default_str();
+  sa->add_option("--set", salm_set, "Model parameter override key=value (repeatable)");
+  sa->add_option("--iterations", salm.iterations, "Outer iterations at most")->capture_default_str();
+  sa->add_option("--tolerance", salm.tolerance, "Stop when no coefficient of the law changes by more than this")
+      ->capture_default_str();
+  sa->add_option("--damping", salm.damping, "Weight of the fitted law in each update, in (0, 1]")
+      ->capture_default_str();
+  sa->add_option("--seed", salm.seed, "Seed of the aggregate shock path (the path of report-alm's seed)")
+      ->capture_default_str();
+  sa->add_option("--quarters", salm.quarters, "Quarters regressed after the burn-in")->capture_default_str();
+  sa->add_option("--burn-in", salm.burn_in, "Quarters simulated and discarded first")->capture_default_str();
+  sa->add_option("--aggregate-points", salm.aggregate_points, "Points of the household's grid of aggregate capital")
+      ->capture_default_str();
+  sa->add_option("--aggregate-span", salm.aggregate_span,
+                 "That grid spans [K/(1+span), K(1+span)] around the steady state K, log-spaced")
+      ->capture_default_str();
+  sa->add_option("--out", salm.out, "Output directory")->capture_default_str();
+  bool salm_no_plots = false;
+  sa->add_flag("--no-plots", salm_no_plots, "Do not draw OUT/alm_capital and OUT/alm_wealth");
+
   std::string plot_path, plot_formats = "png,pdf";
   auto* pl = app.add_subcommand("plot",
                                 "Draw the figures of a result: exploitability, mean-field flows and policies of "
@@ -261,6 +290,10 @@ int run(int argc, char** argv, const std::string&) {
     mfg::io::applySetItems(eq_set, eqc.parameters);
     mfg::cli::equilibrium(eqc, MPI_COMM_WORLD);
     if (!no_plots) mfg::cli::plotAfterRun(eqc.out, MPI_COMM_WORLD);
+  } else if (sa->parsed()) {
+    mfg::io::applySetItems(salm_set, salm.parameters);
+    salm.plots = !salm_no_plots;
+    mfg::cli::solveAlm(salm, MPI_COMM_WORLD);
   } else if (ra->parsed()) {
     alm.plots = !alm_no_plots;
     mfg::cli::reportAlm(alm, MPI_COMM_WORLD);
