@@ -147,16 +147,49 @@ std::vector<double> LotterySolver::greedy(std::span<const double> value) const {
     const std::int64_t ilo = (begin - j + n_exo_ - 1) / n_exo_, ihi = (end - 1 - j) / n_exo_;  // begin − j > −|E|
     if (concave(W, j)) {
       // W concave in x': so is the whole objective, and its best cell is the first k whose
-      // right end no longer pays, γ W'_k ≤ u'(m − x_{k+1}) (or that ends the domain). That cell
-      // only moves right as resources rise: one pointer serves every state, O(|grid|) in all.
-      std::int64_t k = 0;
+      // right end no longer pays, γ W'_k ≤ u'(m − x_{k+1}), or that ends the domain. In terms
+      // of c*_k = (u')⁻¹(γ W'_k), the consumption at which cell k's slope is worth it, cell k is
+      // passed while c*_k < m − x_{k+1}; c*_k depends on the cell only, so it is computed once
+      // per cell. Passing is monotone in k (c*_k rises, m − x_{k+1} falls), so the first
+      // state's cell is found by bisection, and it only moves right as resources rise: one
+      // pointer serves the rest, O(|grid|) in all.
+      std::int64_t cached = -1;
+      double c_star = 0;
+      auto passes = [&](std::int64_t k, double m) {
+        const double x1 = grid_[static_cast<std::size_t>(k + 1)];
+        if (k >= n - 2 || !(x1 < m)) return false;
+        const double g = slope(W, k, j);
+        if (!(g > 0.0)) return false;
+        if (k != cached) {
+          c_star = problem_.consumptionForMarginalUtility(gamma_ * g);
+          cached = k;
+        }
+        return c_star < m - x1;
+      };
+      // The best holding on cell k: best_on_cell's, without its objective value (no utility).
+      auto holding_on = [&](std::int64_t k, double m) {
+        const double x0 = grid_[static_cast<std::size_t>(k)], x1 = grid_[static_cast<std::size_t>(k + 1)];
+        const double g = slope(W, k, j);
+        if (!(g > 0.0)) return x0;
+        if (k != cached) {
+          c_star = problem_.consumptionForMarginalUtility(gamma_ * g);
+          cached = k;
+        }
+        const double x = std::clamp(m - c_star, x0, std::min(x1, m));
+        return x >= m ? x0 : x;
+      };
+      const double m_first = problem_.resources(ilo * n_exo_ + j);
+      std::int64_t k = 0, hi_k = n - 2;  // the first k that does not pass lies in [k, hi_k]
+      while (k < hi_k) {
+        const std::int64_t mid = k + (hi_k - k) / 2;
+        if (passes(mid, m_first)) k = mid + 1;
+        else hi_k = mid;
+      }
       for (std::int64_t i = ilo; i <= ihi; ++i) {
         const std::int64_t s = i * n_exo_ + j;
         const double m = problem_.resources(s);
-        while (k < n - 2 && grid_[static_cast<std::size_t>(k + 1)] < m &&
-               gamma_ * slope(W, k, j) > problem_.marginalUtility(m - grid_[static_cast<std::size_t>(k + 1)]))
-          ++k;
-        policy[static_cast<std::size_t>(s - begin)] = best_on_cell(m, k, j).holding;
+        while (passes(k, m)) ++k;
+        policy[static_cast<std::size_t>(s - begin)] = holding_on(k, m);
       }
       continue;
     }

@@ -39,7 +39,7 @@ class AiyagariEconomy final : public PriceTakingEconomy {
   double capitalPerWorker(double r) const;  ///< k(r) = (α / (r + δ))^{1/(1−α)}
   double wage(double r) const;              ///< w(r) = (1 − α) k(r)^α
   double utility(double c) const;           ///< CRRA; kInfeasibleReward for c ≤ 0
-  double marginalUtility(double c) const { return std::pow(c, -crra_); }
+  double marginalUtility(double c) const { return powCrra(c, -crra_); }
   double consumptionForMarginalUtility(double m) const { return std::pow(m, -1.0 / crra_); }
   /// (1 + r) a + w l in state s = (a, l)
   double cashOnHand(double r, double w, std::int64_t s) const;
@@ -55,6 +55,8 @@ class AiyagariEconomy final : public PriceTakingEconomy {
  private:
   double beta_, alpha_, delta_, crra_;
   bool lottery_;
+  bool integer_crra_;  ///< crra ∈ {1, ..., 10}: powers by multiplication
+  double powCrra(double c, double exponent) const;  ///< c^exponent, exponent ∈ {−crra, 1 − crra}
   MarkovChain income_;
   std::vector<double> endowments_, assets_;
   double labour_ = 0;
