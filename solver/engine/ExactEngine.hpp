@@ -107,7 +107,6 @@ class ExactEngine {
   ExploitabilityResult exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow);
   MeanFieldFlow propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy,
                           const LevelRule* rule = nullptr, Policy* decided = nullptr);
-  void reward(const MeanFieldView& view, std::vector<double>& R) const;
 
   const Model& model_;
   ScenarioTree tree_;
@@ -116,6 +115,10 @@ class ExactEngine {
   StepContext context_;
   std::vector<std::vector<double>> mu0_local_;  ///< per root, in the order of tree_.roots()
   PetscVec rows_, states_;                      ///< work vectors in the row and state layouts
+  struct WorkVectors {
+    PetscVec states, rows;
+  };
+  std::vector<WorkVectors> backup_work_;  ///< V̄ and P V̄ of each request of a backward sweep
 };
 
 }  // namespace mfg

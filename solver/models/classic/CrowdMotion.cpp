@@ -66,6 +66,17 @@ class CrowdMotion final : public BasicModel {
     return c_ * (1.0 - dist / static_cast<double>(length_ + width_)) - std::log(v.mu[s] + eps_);
   }
 
+  // The reward does not depend on the action: one logarithm per state instead of one per row.
+  void rewardBlock(const MeanFieldView& v, std::int64_t first, std::int64_t last, double* out) const override {
+    for (std::int64_t s = first; s < last; ++s) {
+      const double r = CrowdMotion::reward(v, s, 0);
+      for (int a = 0; a < 5; ++a) *out++ = r;
+    }
+  }
+
+  // The reward of s reads μ_t(s) alone; the kernel reads no mean field.
+  bool readsMeanFieldAtOwnStateOnly() const override { return true; }
+
  private:
   std::int64_t length_, width_;
   double c_, eps_, p_still_;
