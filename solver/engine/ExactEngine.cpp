@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "parallel/Collectives.hpp"
@@ -96,9 +97,11 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
       for (int m : nodes)
         if (decided->pi[m].size() != uniform.size()) throw std::logic_error("a level rule filled the wrong number of rows");
     }
-    if (!kernel_.isStatic() || !kernel_.isFilled())
+    if (!kernel_.isStatic() || !kernel_.isFilled()) {
       kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
                            : context_.at(node.level, flow.mu[n], nullptr, pi.pi[n], node.z, nullptr));
+      if (!env && !rule) kernel_.keep(n);  // for a backward sweep against this flow (exploitability)
+    }
     // x = μ_t π_t written straight into the product's input, μ_{t+1} read straight out of its output.
     const double* mu = flow.mu[n].data();
     const double* p = pi.pi[n].data();
@@ -182,7 +185,7 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
     if (path) children.push_back({(*path)[static_cast<std::size_t>(t) + 1], 1.0});
     else for (int c : node.children) children.push_back({c, tree_.node(c).cond_prob});
 
-    if (!kernel_.isStatic() || !kernel_.isFilled())
+    if ((!kernel_.isStatic() || !kernel_.isFilled()) && !kernel_.recall(n))
       kernel_.assemble(context_.at(t, env.mu[n], nullptr, env_policy.pi[n], node.z, nullptr));
     // R̄ = Σ_c p_c R_t(·|z_c). With one child its view stays valid through the output loop, which
     // reads the rewards a block at a time; several children need a view each, so R̄ is built first.
@@ -282,6 +285,10 @@ ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi, MeanFi
 
 ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow) {
   ExploitabilityResult r;
+  // The backward sweep runs against the flow the forward pass has just built, so kernels that
+  // depend on the mean field are the same matrices: kept from the one for the other.
+  std::optional<KernelMatrix::KeepScope> keep;
+  if (!flow) keep.emplace(kernel_);
   r.flow = flow ? std::move(*flow) : forward(pi);
   BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &r.best_values, keep_tables},
                            {Backup::Evaluate, &pi, 1.0, &r.policy_values, keep_tables}};
