@@ -212,9 +212,18 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
         for (std::int64_t s = 0; s < nS; ++s) x[s] += p * v[s];
       }
       MFG_PETSC_CALL(VecRestoreArrayWrite(backup_work_[k].states, &x));
+      // A kept Q table receives P V̄ itself and is completed in place (one pass less over it).
+      if (req.keep_tables) {
+        req.out->Q[n].resize(nR);
+        MFG_PETSC_CALL(VecPlaceArray(backup_work_[k].rows, req.out->Q[n].data()));
+      }
       MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
-      MFG_PETSC_CALL(VecGetArrayRead(backup_work_[k].rows, &PV[k]));
-      if (req.keep_tables) req.out->Q[n].resize(nR);
+      if (req.keep_tables) {
+        MFG_PETSC_CALL(VecResetArray(backup_work_[k].rows));
+        PV[k] = req.out->Q[n].data();
+      } else {
+        MFG_PETSC_CALL(VecGetArrayRead(backup_work_[k].rows, &PV[k]));
+      }
       req.out->V[n].resize(static_cast<std::size_t>(nS));
     }
     // Q = R̄ + γ P V̄ and V = max / π-weighted sum / soft max over actions, in one pass per block.
@@ -242,7 +251,7 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
       }
     }
     for (std::size_t k = 0; k < requests.size(); ++k) {
-      MFG_PETSC_CALL(VecRestoreArrayRead(backup_work_[k].rows, &PV[k]));
+      if (!requests[k].keep_tables) MFG_PETSC_CALL(VecRestoreArrayRead(backup_work_[k].rows, &PV[k]));
       if (!requests[k].keep_tables)
         for (const auto& child : children) std::vector<double>().swap(requests[k].out->V[child.first]);
     }
