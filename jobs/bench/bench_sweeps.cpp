@@ -433,7 +433,7 @@ int run(const Options& opt) {
   for (double m : flow.mu.back()) flow_mass_local += m;
   const double flow_mass = mfg::parallel::sum(comm, flow_mass_local);
   mfg::Values vals;
-  const Timing t_br = measure(comm, opt.repeat, [&] { vals = engine.bestResponse(flow, uniform); });
+  const Timing t_br = measure(comm, opt.repeat, [&] { engine.bestResponse(flow, uniform, vals); });
   // Σ_s μ_0(s) V_0(s), computed here from the model's μ_0 so as to depend on no engine helper.
   const auto mu0_all = model->initialDistribution();
   const auto weigh = [&](const std::vector<double>& v) {
@@ -442,7 +442,7 @@ int run(const Options& opt) {
     return mfg::parallel::sum(comm, local);
   };
   const double v0_best = weigh(vals.V[0]);
-  const Timing t_ev = measure(comm, opt.repeat, [&] { vals = engine.evaluate(uniform, flow, uniform); });
+  const Timing t_ev = measure(comm, opt.repeat, [&] { engine.evaluate(uniform, flow, uniform, vals); });
   const double v0_uniform = weigh(vals.V[0]);
   const double rss_end_max = mfg::parallel::max(comm, rssMiB());
   const double rss_end_sum = mfg::parallel::sum(comm, rssMiB());

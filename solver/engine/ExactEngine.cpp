@@ -155,15 +155,31 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
   const std::int64_t nS = layout_.localStates();
   const auto nR = static_cast<std::size_t>(layout_.localRows());
   const double gamma = model_.discount();
+  // The storage of the tables a request already holds (e.g. the previous iteration's) is reused:
+  // a fresh table would be zero-filled first, one more pass over |S||A| doubles per node.
+  std::vector<std::vector<double>> spare_rows, spare_states;
+  const auto take = [](std::vector<std::vector<double>>& spare, std::size_t n) {
+    if (spare.empty()) return std::vector<double>(n);
+    std::vector<double> v = std::move(spare.back());
+    spare.pop_back();
+    return v;
+  };
   for (auto& req : requests) {
     if (req.kind == Backup::Evaluate) checkPolicy(*req.policy);
     if (req.kind == Backup::Soft && !(req.temperature > 0.0))
       throw std::invalid_argument("soft backup needs a temperature > 0");
+    for (auto& q : req.out->Q)
+      if (q.size() == nR) spare_rows.push_back(std::move(q));
+    for (auto& v : req.out->V)
+      if (v.size() == static_cast<std::size_t>(nS)) spare_states.push_back(std::move(v));
     req.out->Q.assign(tree_.decisionNodes(), {});
     req.out->V.assign(tree_.size(), {});
-    for (int leaf : path ? std::vector<int>{path->back()} : tree_.leaves())
-      req.out->V[leaf].assign(static_cast<std::size_t>(nS), 0.0);
   }
+  for (auto& req : requests)
+    for (int leaf : path ? std::vector<int>{path->back()} : tree_.leaves()) {
+      req.out->V[leaf] = take(spare_states, static_cast<std::size_t>(nS));
+      std::fill(req.out->V[leaf].begin(), req.out->V[leaf].end(), 0.0);
+    }
   // One pair of work vectors per request: all products of a node are taken before its output loop.
   while (backup_work_.size() < requests.size()) {
     WorkVectors w;
@@ -206,15 +222,17 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
       auto& req = requests[k];
       PetscScalar* x = nullptr;
       MFG_PETSC_CALL(VecGetArrayWrite(backup_work_[k].states, &x));
-      std::fill(x, x + nS, 0.0);
-      for (const auto& [c, p] : children) {
-        const double* v = req.out->V[c].data();
-        for (std::int64_t s = 0; s < nS; ++s) x[s] += p * v[s];
+      if (children.empty()) std::fill(x, x + nS, 0.0);
+      for (std::size_t j = 0; j < children.size(); ++j) {  // (0 + p_0 V_0) + p_1 V_1 + ..., one pass per child
+        const double p = children[j].second;
+        const double* v = req.out->V[children[j].first].data();
+        if (j == 0) for (std::int64_t s = 0; s < nS; ++s) x[s] = 0.0 + p * v[s];
+        else for (std::int64_t s = 0; s < nS; ++s) x[s] += p * v[s];
       }
       MFG_PETSC_CALL(VecRestoreArrayWrite(backup_work_[k].states, &x));
       // A kept Q table receives P V̄ itself and is completed in place (one pass less over it).
       if (req.keep_tables) {
-        req.out->Q[n].resize(nR);
+        req.out->Q[n] = take(spare_rows, nR);
         MFG_PETSC_CALL(VecPlaceArray(backup_work_[k].rows, req.out->Q[n].data()));
       }
       MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
@@ -224,7 +242,7 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
       } else {
         MFG_PETSC_CALL(VecGetArrayRead(backup_work_[k].rows, &PV[k]));
       }
-      req.out->V[n].resize(static_cast<std::size_t>(nS));
+      req.out->V[n] = take(spare_states, static_cast<std::size_t>(nS));
     }
     // Q = R̄ + γ P V̄ and V = max / π-weighted sum / soft max over actions, in one pass per block.
     for (std::int64_t s0 = 0; s0 < nS; s0 += kBlockStates) {
@@ -252,24 +270,32 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
     }
     for (std::size_t k = 0; k < requests.size(); ++k) {
       if (!requests[k].keep_tables) MFG_PETSC_CALL(VecRestoreArrayRead(backup_work_[k].rows, &PV[k]));
-      if (!requests[k].keep_tables)
-        for (const auto& child : children) std::vector<double>().swap(requests[k].out->V[child.first]);
+      if (!requests[k].keep_tables)  // a child's V is not needed once its parent has one
+        for (const auto& child : children) spare_states.push_back(std::move(requests[k].out->V[child.first]));
     }
   }
 }
 
 Values ExactEngine::evaluate(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy) {
   Values out;
+  evaluate(pi, env, env_policy, out);
+  return out;
+}
+
+void ExactEngine::evaluate(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy, Values& out) {
   BackupRequest req{Backup::Evaluate, &pi, 1.0, &out};
   backward(env, env_policy, std::span(&req, 1));
-  return out;
 }
 
 Values ExactEngine::bestResponse(const MeanFieldFlow& env, const Policy& env_policy) {
   Values out;
+  bestResponse(env, env_policy, out);
+  return out;
+}
+
+void ExactEngine::bestResponse(const MeanFieldFlow& env, const Policy& env_policy, Values& out) {
   BackupRequest req{Backup::BestResponse, nullptr, 1.0, &out};
   backward(env, env_policy, std::span(&req, 1));
-  return out;
 }
 
 Values ExactEngine::soft(double temperature, const MeanFieldFlow& env, const Policy& env_policy) {
@@ -286,14 +312,26 @@ double ExactEngine::weightByInitial(int root, const std::vector<double>& f) cons
   return parallel::sum(layout_.comm(), local);
 }
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi) { return exploitability(pi, true, nullptr); }
-
-ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi, MeanFieldFlow* flow) {
-  return exploitability(pi, false, flow);
+ExploitabilityResult ExactEngine::exploitability(const Policy& pi) {
+  ExploitabilityResult r;
+  exploitability(pi, true, nullptr, r);
+  return r;
 }
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow) {
+void ExactEngine::exploitability(const Policy& pi, ExploitabilityResult& result) {
+  exploitability(pi, true, nullptr, result);
+}
+
+ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi, MeanFieldFlow* flow) {
   ExploitabilityResult r;
+  exploitability(pi, false, flow, r);
+  return r;
+}
+
+void ExactEngine::exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow, ExploitabilityResult& r) {
+  // Everything but the value tables, whose storage backward() reuses, starts afresh.
+  r.exploitability = r.best_value = r.policy_value = 0.0;
+  r.root_gaps.clear();
   // The backward sweep runs against the flow the forward pass has just built, so kernels that
   // depend on the mean field are the same matrices: kept from the one for the other.
   std::optional<KernelMatrix::KeepScope> keep;
@@ -323,7 +361,6 @@ ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tab
     r.best_value += p * global[3 * k + 1];
     r.policy_value += p * global[3 * k + 2];
   }
-  return r;
 }
 
 double ExactEngine::pathExploitability(const Policy& pi, const MeanFieldFlow& flow, const std::vector<int>& path,
