@@ -143,6 +143,18 @@ inline double backupValue(const BackupRequest& req, const double* q, const doubl
   return 0.0;
 }
 
+/// A vector computing into caller-owned storage for one scope (VecPlaceArray / VecResetArray).
+class PlacedArray {
+ public:
+  PlacedArray(Vec v, PetscScalar* storage) : v_(v) { MFG_PETSC_CALL(VecPlaceArray(v_, storage)); }
+  ~PlacedArray() { VecResetArray(v_); }
+  PlacedArray(const PlacedArray&) = delete;
+  PlacedArray& operator=(const PlacedArray&) = delete;
+
+ private:
+  Vec v_;
+};
+
 /// States per block of the fused output loop: a block's rewards and Q rows stay in L1/L2.
 constexpr std::int64_t kBlockStates = 512;
 
@@ -233,13 +245,11 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
       // A kept Q table receives P V̄ itself and is completed in place (one pass less over it).
       if (req.keep_tables) {
         req.out->Q[n] = take(spare_rows, nR);
-        MFG_PETSC_CALL(VecPlaceArray(backup_work_[k].rows, req.out->Q[n].data()));
-      }
-      MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
-      if (req.keep_tables) {
-        MFG_PETSC_CALL(VecResetArray(backup_work_[k].rows));
+        const PlacedArray placed(backup_work_[k].rows, req.out->Q[n].data());
+        MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
         PV[k] = req.out->Q[n].data();
       } else {
+        MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
         MFG_PETSC_CALL(VecGetArrayRead(backup_work_[k].rows, &PV[k]));
       }
       req.out->V[n] = take(spare_states, static_cast<std::size_t>(nS));
