@@ -232,16 +232,23 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
     // P_t V̄ per request, V̄ = Σ_c p_c V_c written straight into the product's input.
     for (std::size_t k = 0; k < requests.size(); ++k) {
       auto& req = requests[k];
+      // On a chain V̄ = 1·V_c: the product reads V_c where it is (MatMult does not write its
+      // input). 0 + 1·v = v for every v but −0, so only the sign of a zero can differ.
+      std::optional<PlacedArray> child_values;
+      if (children.size() == 1 && children[0].second == 1.0)
+        child_values.emplace(backup_work_[k].states, const_cast<PetscScalar*>(req.out->V[children[0].first].data()));
       PetscScalar* x = nullptr;
-      MFG_PETSC_CALL(VecGetArrayWrite(backup_work_[k].states, &x));
-      if (children.empty()) std::fill(x, x + nS, 0.0);
-      for (std::size_t j = 0; j < children.size(); ++j) {  // (0 + p_0 V_0) + p_1 V_1 + ..., one pass per child
-        const double p = children[j].second;
-        const double* v = req.out->V[children[j].first].data();
-        if (j == 0) for (std::int64_t s = 0; s < nS; ++s) x[s] = 0.0 + p * v[s];
-        else for (std::int64_t s = 0; s < nS; ++s) x[s] += p * v[s];
+      if (!child_values) MFG_PETSC_CALL(VecGetArrayWrite(backup_work_[k].states, &x));
+      if (!child_values) {
+        if (children.empty()) std::fill(x, x + nS, 0.0);
+        for (std::size_t j = 0; j < children.size(); ++j) {  // (0 + p_0 V_0) + p_1 V_1 + ..., one pass per child
+          const double p = children[j].second;
+          const double* v = req.out->V[children[j].first].data();
+          if (j == 0) for (std::int64_t s = 0; s < nS; ++s) x[s] = 0.0 + p * v[s];
+          else for (std::int64_t s = 0; s < nS; ++s) x[s] += p * v[s];
+        }
+        MFG_PETSC_CALL(VecRestoreArrayWrite(backup_work_[k].states, &x));
       }
-      MFG_PETSC_CALL(VecRestoreArrayWrite(backup_work_[k].states, &x));
       // A kept Q table receives P V̄ itself and is completed in place (one pass less over it).
       if (req.keep_tables) {
         req.out->Q[n] = take(spare_rows, nR);
