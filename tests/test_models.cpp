@@ -10,6 +10,9 @@
 //   3. Parameter validation: every bad input is an mfg::InputError that names the key.
 
 #include <algorithm>
+#include <cstring>
+#include <iomanip>
+#include <limits>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -178,7 +181,8 @@ BOOST_AUTO_TEST_CASE(every_model_has_stochastic_rows_inside_its_support) {
       std::vector<std::vector<double>> Ls;
       for (const auto& mu : mus) Ls.push_back(randomL(mu, A, rng));
 
-      long bad_support = 0, bad_prob = 0, bad_sum = 0, bad_reward = 0, bad_successor = 0;
+      long bad_support = 0, bad_prob = 0, bad_sum = 0, bad_reward = 0, bad_successor = 0, bad_block = 0,
+           bad_local = 0;
       long bad_time_flag = 0, bad_mf_flag = 0;
       std::vector<std::int64_t> cols;
       std::vector<Transition> out;
@@ -233,7 +237,50 @@ BOOST_AUTO_TEST_CASE(every_model_has_stochastic_rows_inside_its_support) {
                                  << ": kernel changes with t but kernelDependsOnTime() is false");
             }
           }
+        // rewardBlock equals reward bit for bit, from the first state and from an offset; a model
+        // that reads the mean field only at its own state gives the same rows and rewards when
+        // every other entry of μ_t, μ_{t+1} and L_t is NaN (what the engine shows it on many ranks).
+        std::vector<double> block;
+        for (std::size_t f = 0; f < views.size(); ++f)
+          for (const std::int64_t first : {std::int64_t{0}, S / 3}) {
+            block.assign(static_cast<std::size_t>((S - first) * A), 0.0);
+            m->rewardBlock(views[f], first, S, block.data());
+            for (std::int64_t s = first; s < S; ++s)
+              for (std::int64_t a = 0; a < A; ++a) {
+                const double want = m->reward(views[f], s, a), got = block[static_cast<std::size_t>((s - first) * A + a)];
+                if (std::memcmp(&want, &got, sizeof(double)) != 0 && ++bad_block <= 5)
+                  BOOST_ERROR("t=" << t << " s=" << s << " a=" << a << " field " << f << std::setprecision(17) << ": rewardBlock gives " << got
+                                   << ", reward " << want);
+              }
+          }
+        if (m->readsMeanFieldAtOwnStateOnly()) {
+          const double nan = std::numeric_limits<double>::quiet_NaN();
+          for (std::size_t f = 0; f < views.size(); ++f)
+            for (std::int64_t s = 0; s < S; ++s) {
+              std::vector<double> mu(static_cast<std::size_t>(S), nan), next(mu), L(static_cast<std::size_t>(S * A), nan);
+              mu[s] = fields[f].mu[s];
+              next[s] = fields[f].mu_next[s];
+              for (std::int64_t a = 0; a < A && !fields[f].L.empty(); ++a) L[s * A + a] = fields[f].L[s * A + a];
+              MeanFieldView local = views[f];
+              local.mu = mu;
+              if (!local.mu_next.empty()) local.mu_next = next;
+              if (!local.L.empty()) local.L = L;
+              for (std::int64_t a = 0; a < A; ++a) {
+                std::vector<Transition> whole, alone;
+                m->transitions(views[f], s, a, whole);
+                m->transitions(local, s, a, alone);
+                bool same = whole.size() == alone.size() && m->reward(views[f], s, a) == m->reward(local, s, a);
+                for (std::size_t k = 0; same && k < whole.size(); ++k)
+                  same = whole[k].next == alone[k].next && whole[k].prob == alone[k].prob;
+                if (!same && ++bad_local <= 5)
+                  BOOST_ERROR("t=" << t << " s=" << s << " a=" << a << " field " << f
+                                   << ": readsMeanFieldAtOwnStateOnly() is true but the row or reward reads other states");
+              }
+            }
+        }
       }
+      BOOST_CHECK_EQUAL(bad_block, 0);
+      BOOST_CHECK_EQUAL(bad_local, 0);
       BOOST_CHECK_EQUAL(bad_support, 0);
       BOOST_CHECK_EQUAL(bad_prob, 0);
       BOOST_CHECK_EQUAL(bad_successor, 0);

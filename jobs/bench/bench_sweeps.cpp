@@ -336,7 +336,7 @@ int run(const Options& opt) {
 
   // 3. Raw kernel operations on a KernelMatrix of our own, assembled with μ_0.
   double raw_build_s = 0, raw_assemble_s = 0, nnz = 0, rss_kernel = 0;
-  double mass_in = 0, mass_out = 0;
+  double mass_in = 0, mass_out = 0, ghost_sum = 0, ghost_max = 0;
   std::string mat_type;
   Timing t_multT, t_mult, t_reward;
   {
@@ -371,6 +371,19 @@ int run(const Options& opt) {
     mat_type = type ? type : "?";
     if (static_cast<double>(mfg::parallel::sum(comm, static_cast<double>(kernel.localNonzeros()))) != nnz)
       throw std::runtime_error("PETSc's nonzero count differs from the kernel's pattern");
+    // Ghost values: the columns of a rank's off-diagonal block, i.e. the entries of V_{t+1} it
+    // receives in a MatMult (and the partial sums it sends in a MatMultTranspose) every step.
+    double ghosts = 0.0;
+    if (size > 1) {
+      Mat diag = nullptr, off = nullptr;
+      const PetscInt* garray = nullptr;
+      PetscInt off_rows = 0, off_cols = 0;
+      MFG_PETSC_CALL(MatMPIAIJGetSeqAIJ(P, &diag, &off, &garray));
+      MFG_PETSC_CALL(MatGetSize(off, &off_rows, &off_cols));
+      ghosts = static_cast<double>(off_cols);
+    }
+    ghost_sum = mfg::parallel::sum(comm, ghosts);
+    ghost_max = mfg::parallel::max(comm, ghosts);
 
     mfg::PetscVec states, rows;
     MFG_PETSC_CALL(MatCreateVecs(P, states.out(), rows.out()));
@@ -420,7 +433,7 @@ int run(const Options& opt) {
   for (double m : flow.mu.back()) flow_mass_local += m;
   const double flow_mass = mfg::parallel::sum(comm, flow_mass_local);
   mfg::Values vals;
-  const Timing t_br = measure(comm, opt.repeat, [&] { vals = engine.bestResponse(flow, uniform); });
+  const Timing t_br = measure(comm, opt.repeat, [&] { engine.bestResponse(flow, uniform, vals); });
   // Σ_s μ_0(s) V_0(s), computed here from the model's μ_0 so as to depend on no engine helper.
   const auto mu0_all = model->initialDistribution();
   const auto weigh = [&](const std::vector<double>& v) {
@@ -429,7 +442,7 @@ int run(const Options& opt) {
     return mfg::parallel::sum(comm, local);
   };
   const double v0_best = weigh(vals.V[0]);
-  const Timing t_ev = measure(comm, opt.repeat, [&] { vals = engine.evaluate(uniform, flow, uniform); });
+  const Timing t_ev = measure(comm, opt.repeat, [&] { engine.evaluate(uniform, flow, uniform, vals); });
   const double v0_uniform = weigh(vals.V[0]);
   const double rss_end_max = mfg::parallel::max(comm, rssMiB());
   const double rss_end_sum = mfg::parallel::sum(comm, rssMiB());
@@ -446,6 +459,8 @@ int run(const Options& opt) {
     std::printf("kernel: %.0f nonzeros (%.2f per row), CSR %.1f MB (+ vectors %.1f MB) = %.1f MB per matvec"
                 "\n",
                 nnz, nnz / rows_g, csr_bytes / 1e6, vec_bytes / 1e6, bytes / 1e6);
+    std::printf("ghost values per matvec: %.0f on all ranks, %.0f on the rank with most (%.1f kB)\n", ghost_sum,
+                ghost_max, ghost_max * 8.0 / 1e3);
     std::printf("kernel memory: PETSc CSR %.1f MB + the KernelMatrix's own copy of pattern and values %.1f MB; "
                 "resident growth while one KernelMatrix is built and assembled %.0f MiB (all ranks)\n",
                 csr_bytes / 1e6, copy_bytes / 1e6, rss_kernel);
@@ -491,6 +506,8 @@ int run(const Options& opt) {
         .num("csr_bytes", csr_bytes)
         .num("vector_bytes", vec_bytes)
         .num("kernel_rss_mib_all_ranks", rss_kernel)
+        .num("ghost_values_all_ranks", ghost_sum)
+        .num("ghost_values_max_rank", ghost_max)
         .num("kernel_own_copy_bytes", copy_bytes)
         .num("final_rss_mib_max_rank", rss_end_max)
         .num("final_rss_mib_all_ranks", rss_end_sum);

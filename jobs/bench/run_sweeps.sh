@@ -80,7 +80,8 @@ r0 = rows[0]
 m = r0["matrix"]
 print(f"model {r0['model']}: {r0['states']} states x {r0['actions']} actions, {r0['steps']} steps; "
       f"{m['nonzeros']:.0f} nonzeros, CSR {m['csr_bytes']/1e6:.1f} MB, "
-      f"{r0['bytes_per_matvec']/1e6:.1f} MB moved per matvec")
+      f"{r0['bytes_per_matvec']/1e6:.1f} MB moved per matvec, "
+      f"{m['csr_bytes']/m['nonzeros']:.2f} B of CSR per nonzero ({m['petsc_int_bytes']}-byte PetscInt)")
 head = f"{'ranks':>5} {'STREAM':>8} | {'op (ms per step)':<26} {'ms':>8} {'GB/s':>7} {'/STREAM':>8}"
 print(head)
 print("-" * len(head))
@@ -96,6 +97,9 @@ for r in rows:
         lead = f"{r['ranks']:>5} {r['stream']['triad_gbs']:>8.2f}" if first else " " * 14
         print(f"{lead} | {name:<26} {e[tkey]*1e3:>8.2f} {e['gbs']:>7.2f} {e['ratio_to_stream']:>8.3f}")
         first = False
+for r in rows:
+    g = r["matrix"].get("ghost_values_max_rank", 0)
+    print(f"{r['ranks']:>5} ranks: {g:.0f} ghost values per matvec on the rank with most ({g*8/1e3:.1f} kB)")
 print("(STREAM: aggregate triad GB/s over the ranks, 24 B per element; times are the best of the repetitions)")
 EOF
 else

@@ -17,13 +17,13 @@ void TabularSolver::setup() {
   exploitability_.clear();
   wall_seconds_.clear();
   initialise();
-  current_ = engine_.exploitability(policy_);
+  engine_.exploitability(policy_, current_);  // reuses the previous tables' storage
   record();
 }
 
 void TabularSolver::iterate() {
   update();
-  current_ = engine_.exploitability(policy_);
+  engine_.exploitability(policy_, current_);  // reuses the previous tables' storage
   ++iteration_;
   record();
 }
@@ -37,7 +37,7 @@ void TabularSolver::resume(int iteration, std::vector<double> exploitability, st
   exploitability_ = std::move(exploitability);
   wall_seconds_ = std::move(wall_seconds);
   start_ = MPI_Wtime() - (wall_seconds_.empty() ? 0.0 : wall_seconds_.back());
-  current_ = engine_.exploitability(policy_);
+  engine_.exploitability(policy_, current_);  // reuses the previous tables' storage
 }
 
 void TabularSolver::solve(int iterations) {

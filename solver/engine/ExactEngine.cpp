@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "parallel/Collectives.hpp"
@@ -10,22 +11,6 @@
 namespace mfg {
 
 namespace {
-
-void copyIn(Vec v, const std::vector<double>& src) {
-  PetscScalar* a = nullptr;
-  MFG_PETSC_CALL(VecGetArrayWrite(v, &a));
-  std::copy(src.begin(), src.end(), a);
-  MFG_PETSC_CALL(VecRestoreArrayWrite(v, &a));
-}
-
-void copyOut(Vec v, std::vector<double>& dst) {
-  const PetscScalar* a = nullptr;
-  PetscInt n = 0;
-  MFG_PETSC_CALL(VecGetLocalSize(v, &n));
-  MFG_PETSC_CALL(VecGetArrayRead(v, &a));
-  dst.assign(a, a + n);
-  MFG_PETSC_CALL(VecRestoreArrayRead(v, &a));
-}
 
 /// The state layout, once the model is known to fit (indices and memory): nothing of the size of
 /// the state space is allocated before this check.
@@ -98,7 +83,7 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
   MeanFieldFlow flow;
   flow.mu.resize(tree_.size());
   for (std::size_t r = 0; r < tree_.roots().size(); ++r) flow.mu[tree_.roots()[r]] = mu0_local_[r];
-  std::vector<double> x(static_cast<std::size_t>(layout_.localRows())), next;
+  const std::int64_t nS = layout_.localStates();
   for (int n = 0; n < tree_.decisionNodes(); ++n) {
     const auto& node = tree_.node(n);
     if (rule && n == tree_.levelBegin(node.level)) {
@@ -112,49 +97,114 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
       for (int m : nodes)
         if (decided->pi[m].size() != uniform.size()) throw std::logic_error("a level rule filled the wrong number of rows");
     }
-    if (!kernel_.isStatic() || !kernel_.isFilled())
+    if (!kernel_.isStatic() || !kernel_.isFilled()) {
       kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
                            : context_.at(node.level, flow.mu[n], nullptr, pi.pi[n], node.z, nullptr));
-    const auto& mu = flow.mu[n];
-    const auto& p = pi.pi[n];
-    for (std::size_t row = 0; row < x.size(); ++row) x[row] = mu[row / A] * p[row];
-    copyIn(rows_, x);
+      if (!env && !rule) kernel_.keep(n);  // for a backward sweep against this flow (exploitability)
+    }
+    // x = μ_t π_t written straight into the product's input, μ_{t+1} read straight out of its output.
+    const double* mu = flow.mu[n].data();
+    const double* p = pi.pi[n].data();
+    PetscScalar* x = nullptr;
+    MFG_PETSC_CALL(VecGetArrayWrite(rows_, &x));
+    for (std::int64_t s = 0; s < nS; ++s)
+      for (std::int64_t a = 0; a < A; ++a) x[s * A + a] = mu[s] * p[s * A + a];
+    MFG_PETSC_CALL(VecRestoreArrayWrite(rows_, &x));
     MFG_PETSC_CALL(MatMultTranspose(kernel_.mat(), rows_, states_));
-    copyOut(states_, next);
+    const PetscScalar* y = nullptr;
+    MFG_PETSC_CALL(VecGetArrayRead(states_, &y));
     // The kernel of step t reads z_t only, so every child starts from the same μ_{t+1}.
-    for (int c : node.children) flow.mu[c] = next;
+    for (int c : node.children) flow.mu[c].assign(y, y + nS);
+    MFG_PETSC_CALL(VecRestoreArrayRead(states_, &y));
   }
   return flow;
 }
 
-void ExactEngine::reward(const MeanFieldView& view, std::vector<double>& R) const {
-  const auto A = layout_.actions();
-  R.resize(static_cast<std::size_t>(layout_.localRows()));
-  for (std::size_t row = 0; row < R.size(); ++row)
-    R[row] = model_.reward(view, layout_.begin() + static_cast<std::int64_t>(row) / A,
-                           static_cast<std::int64_t>(row) % A);
+namespace {
+
+/// V(s) from the Q row `q` of one state (`p`: the evaluated policy's row, for Evaluate).
+inline double backupValue(const BackupRequest& req, const double* q, const double* p, std::int64_t A) {
+  switch (req.kind) {
+    case Backup::Evaluate: {
+      double v = 0.0;
+      for (std::int64_t a = 0; a < A; ++a) v += p[a] * q[a];
+      return v;
+    }
+    case Backup::BestResponse:
+      return *std::max_element(q, q + A);
+    case Backup::Soft: {
+      const double beta = req.temperature;
+      const double top = *std::max_element(q, q + A);
+      double total = 0.0;
+      for (std::int64_t a = 0; a < A; ++a) total += std::exp((q[a] - top) / beta);
+      return top + beta * std::log(total);
+    }
+  }
+  return 0.0;
 }
+
+/// A vector computing into caller-owned storage for one scope (VecPlaceArray / VecResetArray).
+class PlacedArray {
+ public:
+  PlacedArray(Vec v, PetscScalar* storage) : v_(v) { MFG_PETSC_CALL(VecPlaceArray(v_, storage)); }
+  ~PlacedArray() { VecResetArray(v_); }
+  PlacedArray(const PlacedArray&) = delete;
+  PlacedArray& operator=(const PlacedArray&) = delete;
+
+ private:
+  Vec v_;
+};
+
+/// States per block of the fused output loop: a block's rewards and Q rows stay in L1/L2.
+constexpr std::int64_t kBlockStates = 512;
+
+}  // namespace
 
 void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, std::span<BackupRequest> requests,
                            const std::vector<int>* path) {
   checkPolicy(env_policy);
   const auto A = layout_.actions();
-  const auto nS = static_cast<std::size_t>(layout_.localStates());
+  const std::int64_t nS = layout_.localStates();
   const auto nR = static_cast<std::size_t>(layout_.localRows());
   const double gamma = model_.discount();
+  // The storage of the tables a request already holds (e.g. the previous iteration's) is reused:
+  // a fresh table would be zero-filled first, one more pass over |S||A| doubles per node.
+  std::vector<std::vector<double>> spare_rows, spare_states;
+  const auto take = [](std::vector<std::vector<double>>& spare, std::size_t n) {
+    if (spare.empty()) return std::vector<double>(n);
+    std::vector<double> v = std::move(spare.back());
+    spare.pop_back();
+    return v;
+  };
   for (auto& req : requests) {
     if (req.kind == Backup::Evaluate) checkPolicy(*req.policy);
     if (req.kind == Backup::Soft && !(req.temperature > 0.0))
       throw std::invalid_argument("soft backup needs a temperature > 0");
+    for (auto& q : req.out->Q)
+      if (q.size() == nR) spare_rows.push_back(std::move(q));
+    for (auto& v : req.out->V)
+      if (v.size() == static_cast<std::size_t>(nS)) spare_states.push_back(std::move(v));
     req.out->Q.assign(tree_.decisionNodes(), {});
     req.out->V.assign(tree_.size(), {});
-    for (int leaf : path ? std::vector<int>{path->back()} : tree_.leaves()) req.out->V[leaf].assign(nS, 0.0);
+  }
+  for (auto& req : requests)
+    for (int leaf : path ? std::vector<int>{path->back()} : tree_.leaves()) {
+      req.out->V[leaf] = take(spare_states, static_cast<std::size_t>(nS));
+      std::fill(req.out->V[leaf].begin(), req.out->V[leaf].end(), 0.0);
+    }
+  // One pair of work vectors per request: all products of a node are taken before its output loop.
+  while (backup_work_.size() < requests.size()) {
+    WorkVectors w;
+    MFG_PETSC_CALL(MatCreateVecs(kernel_.mat(), w.states.out(), w.rows.out()));
+    backup_work_.push_back(std::move(w));
   }
   std::vector<int> order;
   if (path) order.assign(path->begin(), path->end() - 1);
   else for (int n = 0; n < tree_.decisionNodes(); ++n) order.push_back(n);
 
-  std::vector<double> R, R_bar(nR), V_bar(nS), PV, Q_scratch;
+  const auto block_rows = static_cast<std::size_t>(kBlockStates * A);
+  std::vector<double> R, R_bar, R_block(block_rows), Q_block(block_rows);
+  std::vector<const PetscScalar*> PV(requests.size());
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const int n = *it;
     const auto& node = tree_.node(n);
@@ -163,66 +213,106 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
     if (path) children.push_back({(*path)[static_cast<std::size_t>(t) + 1], 1.0});
     else for (int c : node.children) children.push_back({c, tree_.node(c).cond_prob});
 
-    if (!kernel_.isStatic() || !kernel_.isFilled())
+    if ((!kernel_.isStatic() || !kernel_.isFilled()) && !kernel_.recall(n))
       kernel_.assemble(context_.at(t, env.mu[n], nullptr, env_policy.pi[n], node.z, nullptr));
-    std::fill(R_bar.begin(), R_bar.end(), 0.0);
-    for (const auto& [c, p] : children) {
-      reward(context_.at(t, env.mu[n], &env.mu[c], env_policy.pi[n], node.z, &tree_.node(c).z), R);
-      for (std::size_t row = 0; row < nR; ++row) R_bar[row] += p * R[row];
-    }
-    for (auto& req : requests) {
-      std::fill(V_bar.begin(), V_bar.end(), 0.0);
-      for (const auto& [c, p] : children)
-        for (std::size_t s = 0; s < nS; ++s) V_bar[s] += p * req.out->V[c][s];
-      copyIn(states_, V_bar);
-      MFG_PETSC_CALL(MatMult(kernel_.mat(), states_, rows_));
-      copyOut(rows_, PV);
-      auto& Q = req.keep_tables ? req.out->Q[n] : Q_scratch;
-      auto& V = req.out->V[n];
-      Q.resize(nR);
-      V.assign(nS, 0.0);
-      for (std::size_t row = 0; row < nR; ++row) Q[row] = R_bar[row] + gamma * PV[row];
-      for (std::size_t s = 0; s < nS; ++s) {
-        const double* q = Q.data() + s * A;
-        switch (req.kind) {
-          case Backup::Evaluate: {
-            const double* p = req.policy->pi[n].data() + s * A;
-            double v = 0.0;
-            for (std::int64_t a = 0; a < A; ++a) v += p[a] * q[a];
-            V[s] = v;
-            break;
-          }
-          case Backup::BestResponse:
-            V[s] = *std::max_element(q, q + A);
-            break;
-          case Backup::Soft: {
-            const double beta = req.temperature;
-            const double top = *std::max_element(q, q + A);
-            double total = 0.0;
-            for (std::int64_t a = 0; a < A; ++a) total += std::exp((q[a] - top) / beta);
-            V[s] = top + beta * std::log(total);
-            break;
-          }
-        }
+    // R̄ = Σ_c p_c R_t(·|z_c). With one child its view stays valid through the output loop, which
+    // reads the rewards a block at a time; several children need a view each, so R̄ is built first.
+    const auto child_view = [&](int c) -> const MeanFieldView& {
+      return context_.at(t, env.mu[n], &env.mu[c], env_policy.pi[n], node.z, &tree_.node(c).z);
+    };
+    const MeanFieldView* single = children.size() == 1 ? &child_view(children[0].first) : nullptr;
+    if (!single) {
+      R_bar.assign(nR, 0.0);
+      R.resize(nR);
+      for (const auto& [c, p] : children) {
+        model_.rewardBlock(child_view(c), layout_.begin(), layout_.end(), R.data());
+        for (std::size_t row = 0; row < nR; ++row) R_bar[row] += p * R[row];
       }
-      if (!req.keep_tables)
-        for (const auto& child : children) std::vector<double>().swap(req.out->V[child.first]);
+    }
+    // P_t V̄ per request, V̄ = Σ_c p_c V_c written straight into the product's input.
+    for (std::size_t k = 0; k < requests.size(); ++k) {
+      auto& req = requests[k];
+      // On a chain V̄ = 1·V_c: the product reads V_c where it is (MatMult does not write its
+      // input). 0 + 1·v = v for every v but −0, so only the sign of a zero can differ.
+      std::optional<PlacedArray> child_values;
+      if (children.size() == 1 && children[0].second == 1.0)
+        child_values.emplace(backup_work_[k].states, const_cast<PetscScalar*>(req.out->V[children[0].first].data()));
+      PetscScalar* x = nullptr;
+      if (!child_values) MFG_PETSC_CALL(VecGetArrayWrite(backup_work_[k].states, &x));
+      if (!child_values) {
+        if (children.empty()) std::fill(x, x + nS, 0.0);
+        for (std::size_t j = 0; j < children.size(); ++j) {  // (0 + p_0 V_0) + p_1 V_1 + ..., one pass per child
+          const double p = children[j].second;
+          const double* v = req.out->V[children[j].first].data();
+          if (j == 0) for (std::int64_t s = 0; s < nS; ++s) x[s] = 0.0 + p * v[s];
+          else for (std::int64_t s = 0; s < nS; ++s) x[s] += p * v[s];
+        }
+        MFG_PETSC_CALL(VecRestoreArrayWrite(backup_work_[k].states, &x));
+      }
+      // A kept Q table receives P V̄ itself and is completed in place (one pass less over it).
+      if (req.keep_tables) {
+        req.out->Q[n] = take(spare_rows, nR);
+        const PlacedArray placed(backup_work_[k].rows, req.out->Q[n].data());
+        MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
+        PV[k] = req.out->Q[n].data();
+      } else {
+        MFG_PETSC_CALL(MatMult(kernel_.mat(), backup_work_[k].states, backup_work_[k].rows));
+        MFG_PETSC_CALL(VecGetArrayRead(backup_work_[k].rows, &PV[k]));
+      }
+      req.out->V[n] = take(spare_states, static_cast<std::size_t>(nS));
+    }
+    // Q = R̄ + γ P V̄ and V = max / π-weighted sum / soft max over actions, in one pass per block.
+    for (std::int64_t s0 = 0; s0 < nS; s0 += kBlockStates) {
+      const std::int64_t s1 = std::min(s0 + kBlockStates, nS);
+      const auto rows = static_cast<std::size_t>((s1 - s0) * A);
+      const double* r = nullptr;
+      if (single) {
+        model_.rewardBlock(*single, layout_.begin() + s0, layout_.begin() + s1, R_block.data());
+        const double p = children[0].second;
+        for (std::size_t i = 0; i < rows; ++i) R_block[i] = 0.0 + p * R_block[i];
+        r = R_block.data();
+      } else {
+        r = R_bar.data() + s0 * A;
+      }
+      for (std::size_t k = 0; k < requests.size(); ++k) {
+        auto& req = requests[k];
+        double* q = req.keep_tables ? req.out->Q[n].data() + s0 * A : Q_block.data();
+        const double* pv = PV[k] + s0 * A;
+        for (std::size_t i = 0; i < rows; ++i) q[i] = r[i] + gamma * pv[i];
+        const double* pi = req.kind == Backup::Evaluate ? req.policy->pi[n].data() + s0 * A : nullptr;
+        double* V = req.out->V[n].data();
+        for (std::int64_t s = s0; s < s1; ++s)
+          V[s] = backupValue(req, q + (s - s0) * A, pi ? pi + (s - s0) * A : nullptr, A);
+      }
+    }
+    for (std::size_t k = 0; k < requests.size(); ++k) {
+      if (!requests[k].keep_tables) MFG_PETSC_CALL(VecRestoreArrayRead(backup_work_[k].rows, &PV[k]));
+      if (!requests[k].keep_tables)  // a child's V is not needed once its parent has one
+        for (const auto& child : children) spare_states.push_back(std::move(requests[k].out->V[child.first]));
     }
   }
 }
 
 Values ExactEngine::evaluate(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy) {
   Values out;
+  evaluate(pi, env, env_policy, out);
+  return out;
+}
+
+void ExactEngine::evaluate(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy, Values& out) {
   BackupRequest req{Backup::Evaluate, &pi, 1.0, &out};
   backward(env, env_policy, std::span(&req, 1));
-  return out;
 }
 
 Values ExactEngine::bestResponse(const MeanFieldFlow& env, const Policy& env_policy) {
   Values out;
+  bestResponse(env, env_policy, out);
+  return out;
+}
+
+void ExactEngine::bestResponse(const MeanFieldFlow& env, const Policy& env_policy, Values& out) {
   BackupRequest req{Backup::BestResponse, nullptr, 1.0, &out};
   backward(env, env_policy, std::span(&req, 1));
-  return out;
 }
 
 Values ExactEngine::soft(double temperature, const MeanFieldFlow& env, const Policy& env_policy) {
@@ -239,14 +329,30 @@ double ExactEngine::weightByInitial(int root, const std::vector<double>& f) cons
   return parallel::sum(layout_.comm(), local);
 }
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi) { return exploitability(pi, true, nullptr); }
-
-ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi, MeanFieldFlow* flow) {
-  return exploitability(pi, false, flow);
+ExploitabilityResult ExactEngine::exploitability(const Policy& pi) {
+  ExploitabilityResult r;
+  exploitability(pi, true, nullptr, r);
+  return r;
 }
 
-ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow) {
+void ExactEngine::exploitability(const Policy& pi, ExploitabilityResult& result) {
+  exploitability(pi, true, nullptr, result);
+}
+
+ExploitabilityResult ExactEngine::exploitabilityAtRoots(const Policy& pi, MeanFieldFlow* flow) {
   ExploitabilityResult r;
+  exploitability(pi, false, flow, r);
+  return r;
+}
+
+void ExactEngine::exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow, ExploitabilityResult& r) {
+  // Everything but the value tables, whose storage backward() reuses, starts afresh.
+  r.exploitability = r.best_value = r.policy_value = 0.0;
+  r.root_gaps.clear();
+  // The backward sweep runs against the flow the forward pass has just built, so kernels that
+  // depend on the mean field are the same matrices: kept from the one for the other.
+  std::optional<KernelMatrix::KeepScope> keep;
+  if (!flow) keep.emplace(kernel_);
   r.flow = flow ? std::move(*flow) : forward(pi);
   BackupRequest reqs[2] = {{Backup::BestResponse, nullptr, 1.0, &r.best_values, keep_tables},
                            {Backup::Evaluate, &pi, 1.0, &r.policy_values, keep_tables}};
@@ -272,7 +378,6 @@ ExploitabilityResult ExactEngine::exploitability(const Policy& pi, bool keep_tab
     r.best_value += p * global[3 * k + 1];
     r.policy_value += p * global[3 * k + 2];
   }
-  return r;
 }
 
 double ExactEngine::pathExploitability(const Policy& pi, const MeanFieldFlow& flow, const std::vector<int>& path,

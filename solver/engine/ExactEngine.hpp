@@ -82,10 +82,16 @@ class ExactEngine {
 
   Values evaluate(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy);
   Values bestResponse(const MeanFieldFlow& env, const Policy& env_policy);
+  /// The same into `out`, reusing the storage of the tables it holds (e.g. the previous
+  /// iteration's) instead of allocating and zero-filling new ones.
+  void evaluate(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy, Values& out);
+  void bestResponse(const MeanFieldFlow& env, const Policy& env_policy, Values& out);
   Values soft(double temperature, const MeanFieldFlow& env, const Policy& env_policy);
 
   /// E(π) = E_root Σ_s μ_0(s) (V*_0(s) − V^π_0(s)), both recursions against μ^π in one sweep.
   ExploitabilityResult exploitability(const Policy& pi);
+  /// The same into `result`, reusing the storage of its value tables (iterative solvers).
+  void exploitability(const Policy& pi, ExploitabilityResult& result);
   /// The same with only μ^π and the roots' values kept (for certificates on large trees); with
   /// `flow`, μ^π is taken as given (e.g. from forward with a rule) instead of recomputed.
   ExploitabilityResult exploitabilityAtRoots(const Policy& pi, MeanFieldFlow* flow = nullptr);
@@ -104,10 +110,9 @@ class ExactEngine {
   void checkPolicy(const Policy& pi) const;
 
  private:
-  ExploitabilityResult exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow);
+  void exploitability(const Policy& pi, bool keep_tables, MeanFieldFlow* flow, ExploitabilityResult& result);
   MeanFieldFlow propagate(const Policy& pi, const MeanFieldFlow* env, const Policy* env_policy,
                           const LevelRule* rule = nullptr, Policy* decided = nullptr);
-  void reward(const MeanFieldView& view, std::vector<double>& R) const;
 
   const Model& model_;
   ScenarioTree tree_;
@@ -116,6 +121,10 @@ class ExactEngine {
   StepContext context_;
   std::vector<std::vector<double>> mu0_local_;  ///< per root, in the order of tree_.roots()
   PetscVec rows_, states_;                      ///< work vectors in the row and state layouts
+  struct WorkVectors {
+    PetscVec states, rows;
+  };
+  std::vector<WorkVectors> backup_work_;  ///< V̄ and P V̄ of each request of a backward sweep
 };
 
 }  // namespace mfg

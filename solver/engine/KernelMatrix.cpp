@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -28,6 +29,22 @@ std::string stateName(const Model& model, std::int64_t s) {
     os << ")";
   }
   return os.str();
+}
+
+struct RowCheck {
+  double total;
+  bool valid;  ///< every successor in [0, |S|), every probability finite and non-negative
+};
+
+/// Kept out of assemble() so that the sum stays in a register (no calls in the loop).
+inline RowCheck checkRow(const std::vector<Transition>& row, std::int64_t num_states) {
+  double total = 0.0;
+  bool valid = true;
+  for (const auto& [next, p] : row) {
+    valid &= (next >= 0) & (next < num_states) & (p >= 0.0) & (p <= std::numeric_limits<double>::max());
+    total += p;
+  }
+  return {total, valid};
 }
 
 }  // namespace
@@ -122,14 +139,46 @@ void KernelMatrix::createFromArrays() {
                                                 da.data(), oi.data(), oj.data(), oa.data(), P_.out()));
 }
 
+std::string KernelMatrix::entryError(int t, std::int64_t s, std::int64_t a, const std::vector<Transition>& row) const {
+  for (const auto& [next, p] : row) {
+    if (next < 0 || next >= layout_.globalStates())
+      return rowName(t, s, a) + " moves to state " + std::to_string(next) + ", outside [0, |S|)";
+    if (!(p >= 0.0) || !std::isfinite(p))
+      return rowName(t, s, a) + " has probability " + std::to_string(p) + " for state " + std::to_string(next) +
+             " (must be in [0, 1])";
+  }
+  return rowName(t, s, a) + " has an invalid entry";
+}
+
 std::string KernelMatrix::rowName(int t, std::int64_t s, std::int64_t a) const {
   return "model '" + model_.name() + "': kernel row P_" + std::to_string(t) + "(.|s, a) of state " +
          stateName(model_, s) + ", action " + std::to_string(a);
 }
 
+namespace {
+constexpr std::size_t kCacheBudget = std::size_t{256} << 20;  // bytes per rank, of the cache or of kept kernels
+}  // namespace
+
+void KernelMatrix::keep(int node) {
+  if (!keeping_ || static_ || cacheable_) return;
+  const std::size_t bytes = cols_.size() * (sizeof(PetscInt) + sizeof(PetscScalar)) + row_start_.size() * sizeof(PetscInt);
+  // The same verdict on every rank (MatDuplicate is collective): decided on the largest share.
+  if (parallel::max(layout_.comm(), static_cast<double>(kept_bytes_ + bytes)) > kCacheBudget) return;
+  PetscMat copy;
+  MFG_PETSC_CALL(MatDuplicate(mat(), MAT_COPY_VALUES, copy.out()));
+  kept_bytes_ += bytes;
+  kept_[node] = std::move(copy);
+}
+
+bool KernelMatrix::recall(int node) {
+  const auto it = kept_.find(node);
+  if (it == kept_.end()) return false;
+  current_ = it->second;
+  return true;
+}
+
 void KernelMatrix::assemble(const MeanFieldView& view) {
   if (static_ && filled_) return;
-  constexpr std::size_t kCacheBudget = std::size_t{256} << 20;  // bytes per rank
   std::pair<int, std::vector<double>> key;
   if (cacheable_) {
     key = {model_.kernelDependsOnTime() ? view.t : -1, std::vector<double>(view.z.begin(), view.z.end())};
@@ -141,6 +190,7 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   current_ = nullptr;
   const auto A = layout_.actions();
   const auto nrows = layout_.localRows();
+  const std::int64_t num_states = layout_.globalStates();
   std::vector<Transition> row;
   std::optional<std::string> error;
   // A dynamic pattern is rebuilt from the rows: sorted successors with repeats merged.
@@ -153,20 +203,12 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   for (std::int64_t r = 0; r < nrows && !error; ++r) {
     const std::int64_t s = layout_.begin() + r / A, a = r % A;
     model_.transitions(view, s, a, row);
-    double total = 0.0;
-    for (const auto& [next, p] : row) {
-      if (next < 0 || next >= layout_.globalStates()) {
-        error = rowName(view.t, s, a) + " moves to state " + std::to_string(next) + ", outside [0, |S|)";
-        break;
-      }
-      if (!(p >= 0.0) || !std::isfinite(p)) {
-        error = rowName(view.t, s, a) + " has probability " + std::to_string(p) + " for state " +
-                std::to_string(next) + " (must be in [0, 1])";
-        break;
-      }
-      total += p;
+    // The hot path only sums and flags; the message is built once a row is known to be bad.
+    const auto [total, valid] = checkRow(row, num_states);
+    if (!valid) {
+      error = entryError(view.t, s, a, row);
+      break;
     }
-    if (error) break;
     if (dynamic_) {
       const auto by_state = [](const Transition& x, const Transition& y) { return x.next < y.next; };
       if (!std::is_sorted(row.begin(), row.end(), by_state)) std::sort(row.begin(), row.end(), by_state);

@@ -18,6 +18,7 @@ class KernelMatrix {
   KernelMatrix(const Model& model, const parallel::StateLayout& layout);
   ~KernelMatrix() {
     cache_.clear();
+    kept_.clear();
     P_.reset();  // before the arrays a dynamic pattern's matrix points into
   }
   KernelMatrix(const KernelMatrix&) = delete;
@@ -33,10 +34,31 @@ class KernelMatrix {
   void assemble(const MeanFieldView& view);
 
   Mat mat() const { return current_ ? current_ : P_.get(); }
+
+  /// Kernels that depend on the mean field, kept from a forward pass for the backward pass that
+  /// follows it against the same flow and policy (ExactEngine::exploitability): the backward
+  /// sweep then reads them back instead of assembling each one a second time. Kept within the
+  /// same per-rank budget as the (t, z) cache (a model uses one or the other), dropped on scope exit.
+  class KeepScope {
+   public:
+    explicit KeepScope(KernelMatrix& kernel) : kernel_(kernel) { kernel_.dropKept(); kernel_.keeping_ = true; }
+    ~KeepScope() { kernel_.keeping_ = false; kernel_.dropKept(); }
+    KeepScope(const KeepScope&) = delete;
+    KeepScope& operator=(const KeepScope&) = delete;
+   private:
+    KernelMatrix& kernel_;
+  };
+  /// Inside a KeepScope: keeps a copy of the matrix just assembled for `node` (collective).
+  void keep(int node);
+  /// Makes the kernel kept for `node` current; false when there is none.
+  bool recall(int node);
   std::int64_t localNonzeros() const { return static_cast<std::int64_t>(cols_.size()); }
 
  private:
   std::string rowName(int t, std::int64_t s, std::int64_t a) const;
+  /// The message for the first invalid entry of a row (a successor outside [0, |S|) or a
+  /// probability that is negative, NaN or infinite).
+  std::string entryError(int t, std::int64_t s, std::int64_t a, const std::vector<Transition>& row) const;
   void createMatrix();
   /// A dynamic pattern's matrix built on the CSR arrays themselves (no copy, no row-by-row
   /// insertion); the arrays must outlive it.
@@ -57,6 +79,15 @@ class KernelMatrix {
   std::map<std::pair<int, std::vector<double>>, PetscMat> cache_;
   std::size_t cache_bytes_ = 0;
   Mat current_ = nullptr;
+  bool keeping_ = false;
+  std::map<int, PetscMat> kept_;
+  std::size_t kept_bytes_ = 0;
+  void dropKept() {
+    for (const auto& entry : kept_)
+      if (current_ == entry.second.get()) current_ = nullptr;
+    kept_.clear();
+    kept_bytes_ = 0;
+  }
   struct Split {
     std::vector<PetscInt> di, dj;
     std::vector<PetscScalar> da;

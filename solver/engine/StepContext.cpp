@@ -1,29 +1,43 @@
 #include "solver/engine/StepContext.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "parallel/Collectives.hpp"
 
 namespace mfg {
 
 StepContext::StepContext(const Model& model, const parallel::StateLayout& layout)
-    : model_(model), layout_(layout) {}
+    : model_(model), layout_(layout), own_state_only_(model.readsMeanFieldAtOwnStateOnly()) {}
+
+std::span<const double> StepContext::spread(const std::vector<double>& local, int per_state,
+                                            std::vector<double>& global) {
+  if (layout_.size() == 1) return local;
+  if (own_state_only_) {
+    // NaN outside the owned states: a model that reads elsewhere despite its declaration gets
+    // NaN rewards or kernel rows (which the kernel check rejects) instead of stale numbers.
+    const auto n = static_cast<std::size_t>(layout_.globalStates()) * static_cast<std::size_t>(per_state);
+    if (global.size() != n) global.assign(n, std::numeric_limits<double>::quiet_NaN());
+    std::copy(local.begin(), local.end(), global.begin() + layout_.begin() * per_state);
+    return global;
+  }
+  parallel::allGather(layout_, local, per_state, global);
+  return global;
+}
 
 const MeanFieldView& StepContext::at(int t, const std::vector<double>& mu, const std::vector<double>* mu_next,
                                      const std::vector<double>& pi, const std::vector<double>& z,
                                      const std::vector<double>* z_next) {
-  parallel::allGather(layout_, mu, 1, mu_);
   view_ = MeanFieldView{};
   view_.t = t;
-  view_.mu = mu_;
-  if (mu_next && model_.rewardUsesNext()) {
-    parallel::allGather(layout_, *mu_next, 1, mu_next_);
-    view_.mu_next = mu_next_;
-  }
+  view_.mu = spread(mu, 1, mu_);
+  if (mu_next && model_.rewardUsesNext()) view_.mu_next = spread(*mu_next, 1, mu_next_);
   if (model_.usesStateAction()) {
-    const auto A = layout_.actions();
+    const auto A = static_cast<std::size_t>(layout_.actions());
     L_local_.resize(pi.size());
-    for (std::size_t row = 0; row < pi.size(); ++row) L_local_[row] = mu[row / A] * pi[row];
-    parallel::allGather(layout_, L_local_, static_cast<int>(A), L_);
-    view_.L = L_;
+    for (std::size_t s = 0; s < mu.size(); ++s)
+      for (std::size_t a = 0; a < A; ++a) L_local_[s * A + a] = mu[s] * pi[s * A + a];
+    view_.L = spread(L_local_, static_cast<int>(A), L_);
   }
   z_ = z;
   view_.z = z_;

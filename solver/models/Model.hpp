@@ -86,6 +86,11 @@ class Model {
   virtual void transitions(const MeanFieldView& v, std::int64_t s, std::int64_t a,
                            std::vector<Transition>& out) const = 0;
   virtual double reward(const MeanFieldView& v, std::int64_t s, std::int64_t a) const = 0;
+  /// R_t(s, a) for the states [first, last) and every action, state-major: out[(s - first)·|A| + a].
+  /// The engine reads rewards through this, a block of states at a time, instead of one virtual
+  /// call per row; a model overrides it when the actions of a state share work (e.g. a term in
+  /// μ_t(s)). It must equal reward() entry by entry, bit for bit. The default calls reward().
+  virtual void rewardBlock(const MeanFieldView& v, std::int64_t first, std::int64_t last, double* out) const;
 
   /// Aggregates of the mean field that the kernel and reward read (e.g. the mean state), computed
   /// once per step on global arrays instead of once per (s,a).
@@ -106,6 +111,11 @@ class Model {
   virtual bool kernelDependsOnNoise() const { return false; }
   virtual bool usesStateAction() const { return false; }  ///< kernel or reward reads L_t
   virtual bool rewardUsesNext() const { return false; }   ///< reward reads μ_{t+1}
+  /// True when transitions(), reward() and rewardBlock() of a state s read μ_t, μ_{t+1} and L_t
+  /// only at s (e.g. a congestion term log μ_t(s)), and aggregate() and observation() read none
+  /// of them. The engine then does not gather the mean field onto every rank: the view's arrays
+  /// hold the states of the row being asked (other entries are NaN).
+  virtual bool readsMeanFieldAtOwnStateOnly() const { return false; }
   /// True when the successors of (s,a) move with the mean field or noise (e.g. a wealth grid point
   /// that depends on prices): support() is then not used and the engine rebuilds the sparsity
   /// pattern from the rows whenever it changes.

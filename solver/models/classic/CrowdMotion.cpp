@@ -66,6 +66,27 @@ class CrowdMotion final : public BasicModel {
     return c_ * (1.0 - dist / static_cast<double>(length_ + width_)) - std::log(v.mu[s] + eps_);
   }
 
+  // The reward does not depend on the action: one logarithm per state instead of one per row,
+  // and the grid point (x, y) is stepped along instead of divided out of s. Same arithmetic as
+  // reward(), so the same bits.
+  void rewardBlock(const MeanFieldView& v, std::int64_t first, std::int64_t last, double* out) const override {
+    const auto& bar = bars_[v.t];
+    const double span = static_cast<double>(length_ + width_);
+    std::int64_t x = first / width_, y = first % width_;
+    for (std::int64_t s = first; s < last; ++s) {
+      const double dist = static_cast<double>(std::abs(x - bar[0]) + std::abs(y - bar[1]));
+      const double r = c_ * (1.0 - dist / span) - std::log(v.mu[s] + eps_);
+      for (int a = 0; a < 5; ++a) *out++ = r;
+      if (++y == width_) {
+        y = 0;
+        ++x;
+      }
+    }
+  }
+
+  // The reward of s reads μ_t(s) alone; the kernel reads no mean field.
+  bool readsMeanFieldAtOwnStateOnly() const override { return true; }
+
  private:
   std::int64_t length_, width_;
   double c_, eps_, p_still_;
