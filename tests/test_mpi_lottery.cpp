@@ -22,6 +22,7 @@
 #include "solver/models/stationary/Aiyagari.hpp"
 #include "solver/stationary/LotterySolver.hpp"
 #include "solver/stationary/PriceEquilibrium.hpp"
+#include "tests/EquilibriumHelpers.hpp"
 #include "tests/MpiFixture.hpp"
 
 BOOST_TEST_GLOBAL_FIXTURE(PetscFixture);
@@ -219,15 +220,7 @@ BOOST_AUTO_TEST_CASE(evaluation_and_best_response_match_dense_references) {
   BOOST_TEST(std::abs(total - 1.0) < 1e-13);
 }
 
-namespace {
-
-mfg::stationary::Equilibrium solveOn(const mfg::PriceTakingEconomy& economy, MPI_Comm comm, double tolerance) {
-  mfg::stationary::EquilibriumSettings settings;
-  settings.tolerance = tolerance;
-  return mfg::stationary::PriceEquilibriumSolver(economy, comm, settings).solve();
-}
-
-}  // namespace
+using mfgtest::solveOn;
 
 BOOST_AUTO_TEST_CASE(aiyagari_lottery_equilibrium_is_rank_invariant_and_clears_the_market) {
   const auto economy = mfg::makeEconomy("aiyagari", {{"asset_points", {150}}, {"asset_max", {40.0}}});

@@ -16,6 +16,7 @@
 #include "solver/models/stationary/Aiyagari.hpp"
 #include "solver/stationary/PriceEquilibrium.hpp"
 #include "solver/stationary/StationarySolver.hpp"
+#include "tests/EquilibriumHelpers.hpp"
 #include "tests/MpiFixture.hpp"
 
 BOOST_TEST_GLOBAL_FIXTURE(PetscFixture);
@@ -198,15 +199,7 @@ BOOST_AUTO_TEST_CASE(evaluation_of_a_given_policy_matches_dense_solve) {
     if ((layout.begin() + i) % 3 == 0) BOOST_TEST(greedy[static_cast<std::size_t>(i)] != 3);
 }
 
-namespace {
-
-mfg::stationary::Equilibrium solveOn(const mfg::PriceTakingEconomy& economy, MPI_Comm comm, double tolerance) {
-  mfg::stationary::EquilibriumSettings settings;
-  settings.tolerance = tolerance;
-  return mfg::stationary::PriceEquilibriumSolver(economy, comm, settings).solve();
-}
-
-}  // namespace
+using mfgtest::solveOn;
 
 BOOST_AUTO_TEST_CASE(aiyagari_equilibrium_is_rank_invariant_and_clears_the_market) {
   // The grid choice (lottery = 0): policies are action indices, equal on every rank count.
