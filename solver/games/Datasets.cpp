@@ -157,6 +157,35 @@ EpisodeData recordEpisodes(MarkovGame& game, int episodes, const JointPolicyFunc
   return data;
 }
 
+EpisodeData recordEpisodeRange(MarkovGame& game, int first, int last, const JointPolicyFunction& policy,
+                               std::uint64_t seed) {
+  // One generator per episode; recordEpisodes plays episode index 0 with it, so the policy is told
+  // the episode's global index through the offset.
+  Rng rng;
+  const int count = std::max(0, last - first);
+  EpisodeData data;
+  data.game = game.name();
+  data.players = game.players();
+  data.action_counts = game.actionCounts();
+  data.observation_shape = game.observationShape();
+  data.allocate(count, game.stepLimit());
+  const auto obs = static_cast<std::size_t>(data.observationSize());
+  for (int k = 0; k < count; ++k) {
+    std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                           static_cast<std::uint32_t>(first + k)};
+    rng.seed(sequence);
+    const EpisodeData one = recordEpisodes(
+        game, 1, [&](int, int t, const float* o, Rng& r) { return policy(first + k, t, o, r); }, rng);
+    std::copy_n(one.observations.begin(), (one.steps + 1) * obs, data.observation(k, 0));
+    const std::size_t steps = static_cast<std::size_t>(one.steps);
+    std::copy_n(one.actions.begin(), steps * data.players, data.actions.begin() + data.stepIndex(k, 0) * data.players);
+    std::copy_n(one.rewards.begin(), steps * data.players, data.rewards.begin() + data.stepIndex(k, 0) * data.players);
+    std::copy_n(one.terminated.begin(), steps, data.terminated.begin() + data.stepIndex(k, 0));
+    std::copy_n(one.filled.begin(), steps, data.filled.begin() + data.stepIndex(k, 0));
+  }
+  return data;
+}
+
 void appendEpisodes(EpisodeData& data, const EpisodeData& more) {
   if (data.game != more.game || data.players != more.players || data.action_counts != more.action_counts ||
       data.observation_shape != more.observation_shape)

@@ -22,6 +22,11 @@ using JointPolicyFunction = std::function<std::vector<int>(int episode, int step
 /// are padded (filled = 0).
 EpisodeData recordEpisodes(MarkovGame& game, int episodes, const JointPolicyFunction& policy, Rng& rng);
 
+/// Episodes [first, last) of a seeded recording: episode e is played with its own generator,
+/// seeded from (seed, e), so any split of the episodes (e.g. over ranks) records the same ones.
+EpisodeData recordEpisodeRange(MarkovGame& game, int first, int last, const JointPolicyFunction& policy,
+                               std::uint64_t seed);
+
 /// Appends the episodes of `more` to `data` (same game and layout; steps padded to the larger T).
 void appendEpisodes(EpisodeData& data, const EpisodeData& more);
 

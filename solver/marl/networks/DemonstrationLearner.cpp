@@ -239,6 +239,20 @@ void DemonstrationLearner::save(const std::string& path, MPI_Comm comm) const {
   if (failed) throw std::runtime_error("writing " + path + ": " + (rank == 0 ? error : std::string("see rank 0")));
 }
 
+IrlMethod DemonstrationLearner::methodIn(const std::string& path) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    torch::Tensor method;
+    archive.read("method", method);
+    const auto m = method.item<std::int64_t>();
+    if (m < 0 || m > 2) throw std::runtime_error("unknown method code");
+    return static_cast<IrlMethod>(m);
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("{} is not a network file of `mfg marl irl`: {}", path, e.what()));
+  }
+}
+
 void DemonstrationLearner::load(const std::string& path) {
   try {
     torch::serialize::InputArchive archive;

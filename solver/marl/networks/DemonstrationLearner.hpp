@@ -68,6 +68,8 @@ class DemonstrationLearner {
   void save(const std::string& path, MPI_Comm comm) const;
   /// InputError when the file does not match (method, game shapes).
   void load(const std::string& path);
+  /// The method of the networks saved in `path` (InputError when it is not such a file).
+  static IrlMethod methodIn(const std::string& path);
 
  private:
   double step(int network);

@@ -1,0 +1,44 @@
+#pragma once
+// `mfg marl demonstrate` (record episodes of a policy) and `mfg marl irl` (learn from them).
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mfg::cli {
+
+struct MarlDemonstrateConfig {
+  std::string game;
+  std::string policy = "planner";  ///< planner | uniform | DIR/critics.pt | an MFG policy (.h5, nplayer games)
+  int episodes = 100;
+  int players = 2;                 ///< nplayer games
+  std::map<std::string, std::vector<double>> parameters;  ///< nplayer games: model overrides
+  std::uint64_t seed = 0;
+  std::string out;
+};
+/// Records `episodes` episodes (split over the ranks, each seeded from (seed, episode)) into an
+/// episode file.
+void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm);
+
+struct MarlIrlConfig {
+  std::string method = "mamql";    ///< mamql | iq-learn | bc
+  std::string game;
+  std::string demos;
+  long transitions = 0;            ///< 0: every training transition
+  long iterations = 1000;
+  int players = 2;
+  std::map<std::string, std::vector<double>> parameters;
+  std::uint64_t seed = 0;
+  int batch = 256;
+  int eval_episodes = 100;
+  double holdout = 0.1;            ///< share of the demo episodes kept for reward recovery
+  long checkpoint_every = 100;
+  bool resume = false;
+  std::string out = "mfg-irl";
+};
+/// Writes OUT/critics.pt, OUT/result.h5 and OUT/summary.json.
+void marlIrl(const MarlIrlConfig& config, MPI_Comm comm);
+
+}  // namespace mfg::cli
