@@ -10,6 +10,10 @@
 #include "solver/games/GameRegistry.hpp"
 #include "solver/games/GemsPlanner.hpp"
 #include "solver/games/JointDynamicProgramming.hpp"
+#include "solver/games/MfgPolicyActor.hpp"
+#include "solver/games/NPlayerGame.hpp"
+#include "io/ResultFile.hpp"
+#include "parallel/StateLayout.hpp"
 #include "solver/marl/EpisodeGather.hpp"
 #include "solver/marl/networks/DemonstrationLearner.hpp"
 #include "solver/models/InputError.hpp"
@@ -58,6 +62,7 @@ void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm) {
 
   games::JointPolicyFunction policy;
   std::unique_ptr<marl::DemonstrationLearner> learner;
+  std::unique_ptr<games::MfgPolicyActor> actor;
   std::string description = config.policy;
   if (config.policy == "uniform") {
     policy = [counts](int, int, const float*, games::Rng& rng) {
@@ -91,7 +96,18 @@ void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm) {
   } else if (endsWith(config.policy, ".h5")) {
     if (name.rfind("nplayer/", 0) != 0)
       throw InputError(fmt::format("--policy {}: an MFG policy file plays nplayer/<model> games only", config.policy));
-    policy = games::mfgPolicyFunction(*game, config.policy);
+    auto* players = dynamic_cast<games::NPlayerGame*>(game.get());
+    const Model& model = players->model();
+    if (model.noise())
+      throw InputError(fmt::format("--policy {}: models with common noise store policies per scenario node; "
+                                   "recording them in the N-player game is not supported yet", config.policy));
+    // Every rank reads the whole table (a one-rank layout on MPI_COMM_SELF).
+    const parallel::StateLayout whole(MPI_COMM_SELF, model.numStates(), model.numActions());
+    const Policy read = io::readPolicy(config.policy, model, whole, {model.numSteps()});
+    actor = std::make_unique<games::MfgPolicyActor>(read.pi, model.numStates(), model.numActions());
+    policy = [players, &actor](int, int, const float*, games::Rng& rng) {
+      return actor->act(players->time(), players->states(), rng);
+    };
     description = "MFG policy from " + config.policy;
   } else {
     throw InputError(fmt::format("--policy '{}': valid are planner, uniform, DIR/critics.pt of `mfg marl irl`, or "
