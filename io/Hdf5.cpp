@@ -133,6 +133,55 @@ void writeSerial(hid_t file, const std::string& name, const std::vector<double>&
           ("H5Dwrite " + name).c_str());
 }
 
+std::optional<std::string> storageProblem(hid_t dset, const std::string& name, const std::vector<hsize_t>& dims) {
+  const auto shape = [](const std::vector<hsize_t>& d) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+    return s + "]";
+  };
+  hsize_t elements = 1;
+  for (hsize_t d : dims) elements *= d;
+  if (elements == 0) return std::nullopt;  // nothing is read
+  Hid type(checked(H5Dget_type(dset), "H5Dget_type"), H5Tclose);
+  const hsize_t element_bytes = H5Tget_size(type);
+  if (element_bytes == 0) return name + " has a datatype of size 0; the file is damaged";
+  Hid dcpl(checked(H5Dget_create_plist(dset), "H5Dget_create_plist"), H5Pclose);
+  const H5D_layout_t storage = H5Pget_layout(dcpl);
+  if (storage == H5D_CONTIGUOUS || storage == H5D_COMPACT) {
+    if (H5Dget_storage_size(dset) < elements * element_bytes)
+      return name + " stores " + std::to_string(H5Dget_storage_size(dset)) + " bytes, fewer than its shape needs (" +
+             std::to_string(elements * element_bytes) + "); the file is damaged";
+    return std::nullopt;
+  }
+  if (storage != H5D_CHUNKED) return name + " has an unsupported storage layout (valid: contiguous, compact, chunked)";
+  std::vector<hsize_t> chunk(dims.size(), 0);
+  if (H5Pget_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()) != static_cast<int>(chunk.size()))
+    return name + " has a chunk shape of another rank than the dataset; the file is damaged";
+  hsize_t chunk_bytes = element_bytes;
+  for (std::size_t d = 0; d < chunk.size(); ++d) {
+    if (chunk[d] < 1 || chunk[d] > dims[d])
+      return name + " has chunks of shape " + shape(chunk) + ", larger than the dataset; the file is damaged";
+    chunk_bytes *= chunk[d];
+  }
+  // Chunks are looked up by their coordinates on the chunk grid (a lookup by index walks the index
+  // from the start, which would make this quadratic in the number of chunks).
+  const bool filtered = H5Pget_nfilters(dcpl) > 0;
+  std::vector<hsize_t> offset(dims.size(), 0);
+  while (true) {
+    unsigned mask = 0;
+    haddr_t address = HADDR_UNDEF;
+    hsize_t size = 0;
+    checked(H5Dget_chunk_info_by_coord(dset, offset.data(), &mask, &address, &size), "H5Dget_chunk_info_by_coord");
+    if (address != HADDR_UNDEF && (!filtered || mask != 0) && size != chunk_bytes)
+      return name + " has a raw chunk of " + std::to_string(size) + " bytes instead of " + std::to_string(chunk_bytes) +
+             "; the file is damaged";
+    std::size_t d = dims.size();
+    while (d > 0 && (offset[d - 1] += chunk[d - 1]) >= dims[d - 1]) offset[--d] = 0;
+    if (d == 0) break;
+  }
+  return std::nullopt;
+}
+
 void writeAttribute(hid_t object, const std::string& name, const std::string& value) {
   Hid type(checked(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
   checked(H5Tset_size(type, value.empty() ? 1 : value.size()), "H5Tset_size");

@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,13 @@ void readDistributed(hid_t dataset, const std::vector<hsize_t>& dims, hsize_t lo
 /// Every rank of the file's communicator writes the same values (shape `dims`, default 1-D).
 void writeSerial(hid_t file, const std::string& name, const std::vector<double>& values,
                  const std::vector<hsize_t>& dims = {});
+/// Why the storage of `dataset` (called `name` in the message) cannot back a read of shape `dims`,
+/// or nothing. libhdf5 trusts a dataset's layout message: a damaged compact or contiguous layout
+/// that stores fewer bytes than the shape needs, a chunk larger than the dataset (impossible to
+/// create), or a raw chunk (no filters, or filters skipped: mask not 0) of another size than a chunk
+/// makes H5Dread copy past its buffer. Call it before any read of a file users hand in.
+std::optional<std::string> storageProblem(hid_t dataset, const std::string& name, const std::vector<hsize_t>& dims);
+
 void writeAttribute(hid_t object, const std::string& name, const std::string& value);
 void writeAttribute(hid_t object, const std::string& name, const std::vector<double>& values);
 void writeAttribute(hid_t object, const std::string& name, const std::vector<std::int64_t>& values);

@@ -143,50 +143,6 @@ Policy readPolicy(const std::string& path, const Model& model, const parallel::S
 
 namespace {
 
-/// libhdf5 trusts a dataset's layout message: a damaged compact or contiguous layout that stores
-/// fewer bytes than the shape needs, a chunk larger than the dataset (impossible to create), or a
-/// raw chunk (no filters, or filters skipped: mask not 0) smaller than a chunk makes H5Dread copy
-/// past its buffer. Checked here, before any read; `fail` raises the error.
-template <class Fail>
-void checkStorage(hid_t dset, const std::vector<hsize_t>& dims, const Fail& fail) {
-  hsize_t elements = 1;
-  for (hsize_t d : dims) elements *= d;
-  Hid dcpl(checked(H5Dget_create_plist(dset), "H5Dget_create_plist"), H5Pclose);
-  const H5D_layout_t storage = H5Pget_layout(dcpl);
-  if (storage == H5D_CONTIGUOUS || storage == H5D_COMPACT) {
-    if (H5Dget_storage_size(dset) < elements * sizeof(double))
-      fail("/policy stores " + std::to_string(H5Dget_storage_size(dset)) + " bytes, fewer than its shape needs (" +
-           std::to_string(elements * sizeof(double)) + "); the file is damaged");
-    return;
-  }
-  if (storage != H5D_CHUNKED) fail("/policy has an unsupported storage layout (valid: contiguous, compact, chunked)");
-  std::vector<hsize_t> chunk(dims.size(), 0);
-  if (H5Pget_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()) != static_cast<int>(chunk.size()))
-    fail("/policy has a chunk shape of another rank than the dataset; the file is damaged");
-  hsize_t chunk_bytes = sizeof(double);
-  for (std::size_t d = 0; d < chunk.size(); ++d) {
-    if (chunk[d] < 1 || chunk[d] > dims[d])
-      fail("/policy has chunks of shape " + shapeText(chunk) + ", larger than the dataset; the file is damaged");
-    chunk_bytes *= chunk[d];
-  }
-  // Chunks are looked up by their coordinates on the chunk grid (a lookup by index walks the index
-  // from the start, which would make this quadratic in the number of chunks).
-  const bool filtered = H5Pget_nfilters(dcpl) > 0;
-  std::vector<hsize_t> offset(dims.size(), 0);
-  while (true) {
-    unsigned mask = 0;
-    haddr_t address = HADDR_UNDEF;
-    hsize_t size = 0;
-    checked(H5Dget_chunk_info_by_coord(dset, offset.data(), &mask, &address, &size), "H5Dget_chunk_info_by_coord");
-    if (address != HADDR_UNDEF && (!filtered || mask != 0) && size != chunk_bytes)
-      fail("/policy has a raw chunk of " + std::to_string(size) + " bytes instead of " + std::to_string(chunk_bytes) +
-           "; the file is damaged");
-    std::size_t d = dims.size();
-    while (d > 0 && (offset[d - 1] += chunk[d - 1]) >= dims[d - 1]) offset[--d] = 0;
-    if (d == 0) break;
-  }
-}
-
 Policy readPolicyChecked(const std::string& path, const Model& model, const parallel::StateLayout& layout,
                          const std::vector<int>& slice_counts) {
   const auto A = layout.actions();
@@ -218,7 +174,7 @@ Policy readPolicyChecked(const std::string& path, const Model& model, const para
          (slice_counts.size() > 1 ? " (steps or scenario-tree nodes, state shape..., action shape...)"
                                   : " (steps, state shape..., action shape...)"));
   const hsize_t steps = expected[0];
-  checkStorage(dset, expected, fail);
+  if (auto problem = storageProblem(dset, "/policy", expected)) fail(*problem);
 
   std::vector<double> local;
   std::optional<std::string> read_error;

@@ -1,5 +1,5 @@
-// Fuzzing of the two loaders that read what users hand us: TOML configs (with the model and
-// setting validation behind them) and HDF5 policy files. A seeded mutator (byte flips, inserted
+// Fuzzing of the loaders that read what users hand us: TOML configs (with the model and setting
+// validation behind them), HDF5 policy files and HDF5 episode files. A seeded mutator (byte flips, inserted
 // tokens, deleted spans, duplicated lines, truncation) makes thousands of inputs from valid seeds;
 // each must be accepted or rejected with an InputError, never crash, hang or raise anything else.
 // This binary is built with AddressSanitizer and UBSan over the loaders' own sources, so memory
@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -18,10 +19,12 @@
 
 #include "MpiFixture.hpp"
 #include "io/Config.hpp"
+#include "io/EpisodeFile.hpp"
 #include "io/ResultFile.hpp"
 #include "parallel/StateLayout.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
+#include "tests/EpisodeFiles.hpp"
 
 BOOST_TEST_GLOBAL_FIXTURE(PetscFixture);
 
@@ -265,6 +268,69 @@ BOOST_AUTO_TEST_CASE(policy_loader_survives_mutated_hdf5_files) {
   BOOST_TEST_MESSAGE(inputs << " mutated policy files, " << rejected << " rejected with InputError");
   BOOST_TEST(inputs >= 10000);
   BOOST_TEST(rejected > inputs / 2);
+  std::error_code ec;
+  fs::remove_all(kDir, ec);
+}
+
+BOOST_AUTO_TEST_CASE(episode_loader_survives_mutated_hdf5_files) {
+  fs::create_directories(kDir);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // Seeds: the sample episodes of tests/EpisodeFiles.hpp as other tools write them (plain; chunked
+  // and deflated in the latest format; h5py's enums and variable-length strings; big-endian), and
+  // as mfg writes them.
+  std::vector<std::string> seeds;
+  std::vector<std::function<void(episodetest::RawEpisodes&)>> variants = {
+      [](episodetest::RawEpisodes&) {},
+      [](episodetest::RawEpisodes& r) { r.chunked = r.latest_format = true; },
+      [](episodetest::RawEpisodes& r) {
+        r.flags_as_enum = r.vlen_game = r.players_as_list = true;
+        r.float_type = H5T_IEEE_F64LE;
+      },
+      [](episodetest::RawEpisodes& r) {
+        r.action_type = H5T_STD_I16BE;
+        r.float_type = H5T_IEEE_F32BE;
+      },
+  };
+  for (std::size_t v = 0; v <= variants.size(); ++v) {
+    const fs::path seed = kDir / ("episodes" + std::to_string(v) + ".h5");
+    if (v < variants.size()) {
+      auto raw = episodetest::sampleEpisodes();
+      variants[v](raw);
+      episodetest::writeRaw(seed, raw);
+    } else {
+      const auto sample = mfg::io::readEpisodes((kDir / "episodes0.h5").string(), MPI_COMM_SELF);
+      mfg::io::writeEpisodes(seed.string(), sample, MPI_COMM_SELF, {"sample", 1});
+    }
+    seeds.push_back(readBytes(seed));
+    const auto data = mfg::io::readEpisodes(seed.string(), MPI_COMM_SELF);  // each seed loads as it is
+    BOOST_TEST(data.transitions() == 14);
+  }
+  const std::vector<std::string> tokens = {std::string(8, '\0'), std::string(8, '\xff'), "HDF", "\x89HDF\r\n\x1a\n",
+                                           "TREE", "HEAP", "SNOD", "OHDR", "OCHK", "actions", "filled", "players",
+                                           "game", "\x01", "\x7f", std::string(4, '\x7f')};
+  Mutator mutator(fuzzSeed(0x5EED0003));
+  int inputs = 0, rejected = 0, failures = 0;
+  const fs::path file = kDir / "episodes.h5";
+  for (int k = 0; k < 10000 && failures < 5; ++k) {
+    const std::string bytes = mutator.mutate(seeds[k % seeds.size()], tokens);
+    writeBytes(file, bytes);
+    ++inputs;
+    const bool ok = survives(
+        [&] {
+          const auto data = mfg::io::readEpisodes(file.string(), MPI_COMM_SELF);
+          data.check();  // what loads is consistent
+        },
+        "episodes #" + std::to_string(k), rejected);
+    if (!ok) {
+      ++failures;
+      fs::copy_file(file, kDir.parent_path() / ("mfg-fuzz-failure-episodes-" + std::to_string(k) + ".h5"),
+                    fs::copy_options::overwrite_existing);
+    }
+  }
+  BOOST_TEST_MESSAGE(inputs << " mutated episode files, " << rejected << " rejected with InputError");
+  BOOST_TEST(inputs >= 10000);
+  BOOST_TEST(rejected > inputs / 2);
+  BOOST_TEST(rejected < inputs);  // some mutations leave a loadable file
   std::error_code ec;
   fs::remove_all(kDir, ec);
 }

@@ -12,6 +12,7 @@
 
 #include "io/Logger.hpp"
 #include "io/cli/Commands.hpp"
+#include "io/cli/Marl.hpp"
 #include "io/cli/Threads.hpp"
 #include "solver/engine/PetscSession.hpp"
 #include "solver/models/InputError.hpp"
@@ -213,10 +214,16 @@ int run(int argc, char** argv, const std::string&) {
       ->required();
   pl->add_option("--format", plot_formats, "Comma-separated file formats: png, pdf, svg")->capture_default_str();
 
+  mfg::cli::MarlOptions marl_options;
+  auto* marl = mfg::cli::addMarlCommands(app, marl_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    if (log.isRoot()) std::cout << (app.get_subcommands().empty() ? app.help() : app.get_subcommands().front()->help());
+    // The help of the innermost subcommand given (`mfg marl dataset --help`).
+    const CLI::App* shown = &app;
+    while (!shown->get_subcommands().empty()) shown = shown->get_subcommands().front();
+    if (log.isRoot()) std::cout << shown->help();
     return 0;
   } catch (const CLI::CallForAllHelp&) {
     if (log.isRoot()) std::cout << app.help("", CLI::AppFormatMode::All);
@@ -297,6 +304,8 @@ int run(int argc, char** argv, const std::string&) {
   } else if (ra->parsed()) {
     alm.plots = !alm_no_plots;
     mfg::cli::reportAlm(alm, MPI_COMM_WORLD);
+  } else if (marl->parsed()) {
+    return mfg::cli::runMarl(*marl, marl_options, MPI_COMM_WORLD);
   } else if (e->parsed()) {
     mfg::io::applySetItems(eval_set, eval.parameters);
     mfg::cli::evaluate(eval, MPI_COMM_WORLD);

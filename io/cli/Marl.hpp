@@ -1,0 +1,37 @@
+#pragma once
+// `mfg marl ...`: finite-player Markov games and their offline datasets (docs/models.md §5).
+// One options struct and one run function per subcommand; addMarlCommands registers them all and
+// runMarl dispatches to the one that was parsed, so main.cpp needs two lines.
+#include <mpi.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+namespace mfg::cli {
+
+/// `mfg marl dataset`: generates one of the literature's offline datasets into an episode file.
+struct MarlDatasetOptions {
+  std::string game;
+  std::string kind;
+  std::uint64_t seed = 0;
+  std::string out;
+};
+
+struct MarlOptions {
+  MarlDatasetOptions dataset;
+};
+
+/// Adds the `marl` group and its subcommands to `app`; returns the group.
+CLI::App* addMarlCommands(CLI::App& app, MarlOptions& options);
+
+/// Runs the subcommand of `marl` that was parsed; returns the exit status.
+int runMarl(const CLI::App& marl, const MarlOptions& options, MPI_Comm comm);
+
+/// `mfg marl games`: the games with their dataset kinds.
+void listMarlGames(MPI_Comm comm);
+/// `mfg marl dataset`: validates the game and kind, generates the dataset on every rank (it is
+/// seeded, so every rank holds the same one), writes it from rank 0 and prints a summary.
+void marlDataset(const MarlDatasetOptions& options, MPI_Comm comm);
+
+}  // namespace mfg::cli
