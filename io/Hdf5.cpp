@@ -182,6 +182,10 @@ std::optional<std::string> storageProblem(hid_t dset, const std::string& name, c
   return std::nullopt;
 }
 
+Hid createGroup(hid_t file, const std::string& name) {
+  return Hid(checked(H5Gcreate2(file, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "H5Gcreate2"), H5Gclose);
+}
+
 void writeAttribute(hid_t object, const std::string& name, const std::string& value) {
   Hid type(checked(H5Tcopy(H5T_C_S1), "H5Tcopy"), H5Tclose);
   checked(H5Tset_size(type, value.empty() ? 1 : value.size()), "H5Tset_size");

@@ -70,6 +70,8 @@ void writeSerial(hid_t file, const std::string& name, const std::vector<double>&
 /// makes H5Dread copy past its buffer. Call it before any read of a file users hand in.
 std::optional<std::string> storageProblem(hid_t dataset, const std::string& name, const std::vector<hsize_t>& dims);
 
+/// Creates the group `name` (its parent must exist), e.g. "/history" before "/history/loss".
+Hid createGroup(hid_t file, const std::string& name);
 void writeAttribute(hid_t object, const std::string& name, const std::string& value);
 void writeAttribute(hid_t object, const std::string& name, const std::vector<double>& values);
 void writeAttribute(hid_t object, const std::string& name, const std::vector<std::int64_t>& values);

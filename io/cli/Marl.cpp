@@ -8,8 +8,10 @@
 #include <map>
 #include <vector>
 
+#include "io/Config.hpp"
 #include "io/EpisodeFile.hpp"
 #include "io/Logger.hpp"
+#include "io/cli/Threads.hpp"
 #include "solver/games/Datasets.hpp"
 #include "solver/games/GameRegistry.hpp"
 #include "solver/models/InputError.hpp"
@@ -82,19 +84,108 @@ CLI::App* addDataset(CLI::App& marl, MarlDatasetOptions& o) {
   return d;
 }
 
+// --- marl offline ----------------------------------------------------------------------------
+
+CLI::App* addOffline(CLI::App& marl, MarlOfflineConfig& o) {
+  auto* c = marl.add_subcommand(
+      "offline",
+      "Offline MARL from an episode file (docs/methods.md §11): InSPO, its ablations, behaviour cloning or offline "
+      "VDN(-CQL), tabular on the dataset's empirical game; the learned joint policy's return is exact. Writes "
+      "OUT/policy.h5, OUT/result.h5 and OUT/summary.json");
+  c->add_option("--method", o.method, "inspo | inspo-simultaneous | bc | vdn-cql | vdn")->capture_default_str();
+  c->add_option("--game", o.game, "Game the dataset comes from: xor, mne, bridge")->required();
+  c->add_option("--dataset", o.dataset, "Episode file (e.g. from `mfg marl dataset`)")->required();
+  c->add_option_function<double>(
+       "--alpha", [&o](double a) { o.alpha = a, o.alpha_given = true; },
+       "InSPO: weight of the KL to the behaviour policy, > 0 (default 0.01); vdn-cql: the conservative weight, >= 0 "
+       "(default 1)");
+  c->add_option("--beta", o.beta, "InSPO: entropy weight, >= 0 (0: the beta = 0 ablation)")->capture_default_str();
+  c->add_option("--gamma", o.gamma, "Discount of the values, in [0, 1)")->capture_default_str();
+  c->add_option("--iterations", o.iterations, "InSPO iterations")->capture_default_str();
+  c->add_option("--seed", o.seed, "Seed of the starting noise and of the update orders")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--out", o.out, "Output directory")->capture_default_str();
+  return c;
+}
+
+// --- marl demonstrate ------------------------------------------------------------------------
+
+CLI::App* addDemonstrate(CLI::App& marl, MarlDemonstrateConfig& o, std::vector<std::string>& set) {
+  auto* c = marl.add_subcommand(
+      "demonstrate",
+      "Record episodes of a policy into an episode file: the planner (exact optimal play of xor, mne, bridge; "
+      "a hand-written planner for gems), uniform play, networks of `mfg marl irl` (DIR/critics.pt), or for "
+      "nplayer/<model> the MFG policy of `mfg solve` (its result.h5)");
+  c->add_option("--game", o.game, "Game: xor, mne, bridge, gems, nplayer/<model>")->required();
+  c->add_option("--policy", o.policy, "planner | uniform | DIR/critics.pt | RESULT.h5 (nplayer games)")
+      ->capture_default_str();
+  c->add_option("--episodes", o.episodes, "Episodes to record")->capture_default_str();
+  c->add_option("--players", o.players, "Players of an nplayer/<model> game")->capture_default_str();
+  c->add_option("--set", set, "Model parameter override key=value of an nplayer/<model> game (repeatable)");
+  c->add_option("--seed", o.seed, "Seed: episode e is played with a generator seeded from (seed, e)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--out", o.out, "Episode file to write (HDF5)")->required();
+  return c;
+}
+
+// --- marl irl --------------------------------------------------------------------------------
+
+CLI::App* addIrl(CLI::App& marl, MarlIrlConfig& o, std::vector<std::string>& set) {
+  auto* c = marl.add_subcommand(
+      "irl",
+      "Learn from demonstrations in a finite-player game (docs/methods.md §12): MAMQL, multi-agent IQ-Learn or "
+      "behaviour cloning; writes OUT/critics.pt, OUT/result.h5 and OUT/summary.json (average return over the "
+      "evaluation episodes with its 95% interval, the expert's return, reward recovery on held-out transitions)");
+  c->add_option("--method", o.method, "mamql | iq-learn | bc")->capture_default_str();
+  c->add_option("--game", o.game, "Game: xor, mne, bridge, gems, nplayer/<model>")->required();
+  c->add_option("--demos", o.demos, "Episode file of the demonstrations")->required();
+  c->add_option("--transitions", o.transitions, "Use the first K training transitions (0: all)")->capture_default_str();
+  c->add_option("--iterations", o.iterations, "Iterations (one step per player, then one rollout)")->capture_default_str();
+  c->add_option("--players", o.players, "Players of an nplayer/<model> game")->capture_default_str();
+  c->add_option("--set", set, "Model parameter override key=value of an nplayer/<model> game (repeatable)");
+  c->add_option("--seed", o.seed, "Seed of the networks, batches and rollouts")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c->add_option("--batch", o.batch, "Batch size (expert and policy batches each)")->capture_default_str();
+  c->add_option("--eval-episodes", o.eval_episodes, "Evaluation episodes, at least 100")->capture_default_str();
+  c->add_option("--checkpoint-every", o.checkpoint_every, "Write OUT/critics.pt every K iterations")
+      ->capture_default_str();
+  c->add_flag("--resume", o.resume, "Continue from OUT/critics.pt when it exists");
+  c->add_option("--out", o.out, "Output directory")->capture_default_str();
+  return c;
+}
+
 }  // namespace
 
 CLI::App* addMarlCommands(CLI::App& app, MarlOptions& options) {
-  auto* marl = app.add_subcommand("marl", "Finite-player Markov games (xor, mne, bridge): offline datasets");
+  auto* marl = app.add_subcommand("marl", "Finite-player Markov games (xor, mne, bridge, gems, nplayer/<model>): offline datasets and offline MARL, "
+                                  "demonstrations and multi-agent inverse RL");
   marl->require_subcommand(1);
   addGames(*marl);
   addDataset(*marl, options.dataset);
+  addOffline(*marl, options.offline);
+  addDemonstrate(*marl, options.demonstrate, options.demonstrate_set);
+  addIrl(*marl, options.irl, options.irl_set);
   return marl;
 }
 
 int runMarl(const CLI::App& marl, const MarlOptions& options, MPI_Comm comm) {
   if (marl.got_subcommand("games")) listMarlGames(comm);
   else if (marl.got_subcommand("dataset")) marlDataset(options.dataset, comm);
+  else if (marl.got_subcommand("offline")) marlOffline(options.offline, comm);
+  else if (marl.got_subcommand("demonstrate")) {
+    setThreads(threadsPerRank());  // LibTorch's pool: one thread per rank unless MFG_THREADS says otherwise
+    MarlDemonstrateConfig config = options.demonstrate;
+    io::applySetItems(options.demonstrate_set, config.parameters);
+    marlDemonstrate(config, comm);
+  } else if (marl.got_subcommand("irl")) {
+    setThreads(threadsPerRank());
+    MarlIrlConfig config = options.irl;
+    io::applySetItems(options.irl_set, config.parameters);
+    marlIrl(config, comm);
+  }
   return 0;
 }
 

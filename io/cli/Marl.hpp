@@ -7,6 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "io/cli/MarlLearning.hpp"
+#include "io/cli/MarlOffline.hpp"
 
 namespace mfg::cli {
 
@@ -20,6 +24,11 @@ struct MarlDatasetOptions {
 
 struct MarlOptions {
   MarlDatasetOptions dataset;
+  MarlOfflineConfig offline;
+  MarlDemonstrateConfig demonstrate;
+  std::vector<std::string> demonstrate_set;
+  MarlIrlConfig irl;
+  std::vector<std::string> irl_set;
 };
 
 /// Adds the `marl` group and its subcommands to `app`; returns the group.

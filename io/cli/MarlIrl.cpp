@@ -13,6 +13,7 @@
 #include "io/cli/MarlLearning.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/certify/MeanInterval.hpp"
+#include "solver/games/Datasets.hpp"
 #include "solver/games/GameRegistry.hpp"
 #include "solver/marl/EpisodeGather.hpp"
 #include "solver/marl/networks/DemonstrationLearner.hpp"
@@ -147,6 +148,8 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
     {
       io::Hid file = io::openParallel(tmp, comm, true);
       if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
+      io::Hid history = io::createGroup(file, "/history");
+      io::Hid evaluation_group = io::createGroup(file, "/evaluation");
       io::writeSerial(file, "/history/loss", losses);
       io::writeSerial(file, "/history/seconds", seconds);
       std::vector<double> flat;

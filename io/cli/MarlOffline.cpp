@@ -68,6 +68,7 @@ void writeHistory(const std::string& path, const History& history, MPI_Comm comm
   {
     io::Hid file = io::openParallel(tmp, comm, true);
     if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
+    io::Hid group = io::createGroup(file, "/history");
     io::writeSerial(file, "/history/iteration", history.iteration);
     io::writeSerial(file, "/history/episode_return", history.episode_return);
     io::writeSerial(file, "/history/policy_change", history.change);

@@ -93,6 +93,7 @@ std::vector<std::pair<std::string, std::string>> datasetKinds(const std::string&
   if (g == "bridge")
     return {{"optimal", "500 episodes of optimal joint play, half with player 0 crossing first, half with player 1"},
             {"mix", "500 episodes of uniformly random joint actions, then the 500 optimal ones"}};
+  if (g == "gems" || g.rfind("nplayer/", 0) == 0) return {};  // played, not generated
   makeEnumerableGame(game);  // throws for an unknown game
   return {};
 }
