@@ -90,7 +90,7 @@ void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm) {
     std::vector<float> obs(static_cast<std::size_t>(game->observationSize()), 0.0f);
     placeholder.add(obs.data(), obs.data(), std::vector<int>(counts.size(), 0), std::vector<double>(counts.size(), 0.0), false);
     learner = std::make_unique<marl::DemonstrationLearner>(*game, std::move(placeholder), settings, MPI_COMM_SELF);
-    learner->load(config.policy);
+    learner->load(config.policy, /*with_buffer=*/false);
     policy = [&learner](int, int, const float* o, games::Rng& rng) { return learner->act(o, rng); };
     description = marl::nameOf(settings.method) + " networks from " + config.policy;
   } else if (endsWith(config.policy, ".h5")) {

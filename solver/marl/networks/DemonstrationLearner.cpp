@@ -253,7 +253,7 @@ IrlMethod DemonstrationLearner::methodIn(const std::string& path) {
   }
 }
 
-void DemonstrationLearner::load(const std::string& path) {
+void DemonstrationLearner::load(const std::string& path, bool with_buffer) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
@@ -270,9 +270,11 @@ void DemonstrationLearner::load(const std::string& path) {
       critics_[k]->load(net);
       optimisers_[k]->load(opt);
     }
-    torch::serialize::InputArchive buffer;
-    archive.read("buffer", buffer);
-    buffer_.load(buffer);
+    if (with_buffer) {
+      torch::serialize::InputArchive buffer;
+      archive.read("buffer", buffer);
+      buffer_.load(buffer);
+    }
     std::string text;
     for (std::int64_t k = 0; k < rng.numel(); ++k) text.push_back(static_cast<char>(rng[k].item<std::int64_t>()));
     std::istringstream state(text);

@@ -66,8 +66,9 @@ class DemonstrationLearner {
   /// Networks, optimisers, iteration, generator and replay buffer; written through a temporary
   /// file by rank 0.
   void save(const std::string& path, MPI_Comm comm) const;
-  /// InputError when the file does not match (method, game shapes).
-  void load(const std::string& path);
+  /// InputError when the file does not match (method, game shapes). Without `with_buffer` the
+  /// replay buffer stays as it is (to play a saved policy, not to continue training it).
+  void load(const std::string& path, bool with_buffer = true);
   /// The method of the networks saved in `path` (InputError when it is not such a file).
   static IrlMethod methodIn(const std::string& path);
 
