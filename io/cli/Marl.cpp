@@ -97,7 +97,7 @@ CLI::App* addOffline(CLI::App& marl, MarlOfflineConfig& o) {
   c->add_option("--dataset", o.dataset, "Episode file (e.g. from `mfg marl dataset`)")->required();
   c->add_option_function<double>(
        "--alpha", [&o](double a) { o.alpha = a, o.alpha_given = true; },
-       "InSPO: weight of the KL to the behaviour policy, > 0 (default 0.01); vdn-cql: the conservative weight, >= 0 "
+       "InSPO: weight of the KL to the behaviour policy, > 0 (default 0.001); vdn-cql: the conservative weight, >= 0 "
        "(default 1)");
   c->add_option("--beta", o.beta, "InSPO: entropy weight, >= 0 (0: the beta = 0 ablation)")->capture_default_str();
   c->add_option("--gamma", o.gamma, "Discount of the values, in [0, 1)")->capture_default_str();

@@ -12,9 +12,9 @@ struct MarlOfflineConfig {
   std::string method = "inspo";  ///< inspo | inspo-simultaneous | bc | vdn-cql | vdn
   std::string game;
   std::string dataset;
-  double alpha = 0.01;           ///< InSPO: KL weight; vdn-cql: the conservative weight (default 1 there)
+  double alpha = 0.001;          ///< InSPO: KL weight; vdn-cql: the conservative weight (default 1 there)
   bool alpha_given = false;
-  double beta = 0.001;
+  double beta = 0.0001;
   double gamma = 0.99;
   int iterations = 50;
   std::uint64_t seed = 0;

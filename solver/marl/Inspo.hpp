@@ -27,8 +27,8 @@
 namespace mfg::marl {
 
 struct InspoSettings {
-  double alpha = 0.01;    ///< weight of the reverse KL to the behaviour policy, > 0
-  double beta = 0.001;    ///< entropy weight, >= 0 (0: the β = 0 ablation)
+  double alpha = 0.001;   ///< weight of the reverse KL to the behaviour policy, > 0
+  double beta = 0.0001;   ///< entropy weight, >= 0 (0: the β = 0 ablation)
   double gamma = 0.99;    ///< discount of the values
   int iterations = 50;
   bool sequential = true; ///< false: the simultaneous ablation
