@@ -71,7 +71,7 @@ CLI::App* addGames(CLI::App& marl) {
 CLI::App* addDataset(CLI::App& marl, MarlDatasetOptions& o) {
   auto* d = marl.add_subcommand(
       "dataset",
-      "Generate an offline dataset of the literature's construction (docs/models.md §5) and write it as an episode "
+      "Generate an offline dataset of the literature's construction (docs/models.md §7) and write it as an episode "
       "file (docs/formats.md): /observations, /actions, /rewards, /terminated, /filled");
   d->add_option("--game", o.game, "Game (see `mfg marl games`): xor, mne, bridge")->required();
   d->add_option("--kind", o.kind,

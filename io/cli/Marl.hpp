@@ -1,5 +1,5 @@
 #pragma once
-// `mfg marl ...`: finite-player Markov games and their offline datasets (docs/models.md §5).
+// `mfg marl ...`: finite-player Markov games and their offline datasets (docs/models.md §7).
 // One options struct and one run function per subcommand; addMarlCommands registers them all and
 // runMarl dispatches to the one that was parsed, so main.cpp needs two lines.
 #include <mpi.h>
