@@ -58,7 +58,13 @@ DemonstrationLearner::DemonstrationLearner(games::MarkovGame& game, TransitionSt
   MPI_Comm_size(comm, &ranks_);
   if (expert_.size() < 1) throw InputError("no expert transitions");
   if (settings.batch < 1) throw InputError(fmt::format("batch {} must be positive", settings.batch));
-  for (int c : action_counts_) joint_count_ *= c;
+  for (int c : action_counts_) {
+    joint_count_ *= c;
+    if (settings.method == IrlMethod::kIqLearn && joint_count_ > 100000)
+      throw InputError(fmt::format("iq-learn's critic has one output per joint action; {} players with {} actions "
+                                   "make more than 100000 (use mamql or bc)",
+                                   action_counts_.size(), c));
+  }
   torch::manual_seed(settings.seed);  // the same initial parameters on every rank
   const int networks = settings.method == IrlMethod::kIqLearn ? 1 : game.players();
   for (int k = 0; k < networks; ++k) {
