@@ -89,6 +89,8 @@ for name in sorted(os.listdir(root)):
     if not os.path.exists(p):
         continue
     s = json.load(open(p))
+    if "average_return" not in s:  # the MFG solution of the N-player runs
+        continue
     key, seed = name.rsplit("_", 1)
     rows.setdefault(key, []).append(s)
 def fmt(v):
