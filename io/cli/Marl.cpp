@@ -109,6 +109,15 @@ CLI::App* addOffline(CLI::App& marl, MarlOfflineConfig& o) {
   return c;
 }
 
+/// The options `demonstrate` and `irl` share: the game, its players and model overrides, the seed.
+void addGameOptions(CLI::App& c, std::string& game, int& players, std::vector<std::string>& set,
+                    std::uint64_t& seed, const std::string& seed_help) {
+  c.add_option("--game", game, "Game: xor, mne, bridge, gems, nplayer/<model>")->required();
+  c.add_option("--players", players, "Players of an nplayer/<model> game")->capture_default_str();
+  c.add_option("--set", set, "Model parameter override key=value of an nplayer/<model> game (repeatable)");
+  c.add_option("--seed", seed, seed_help)->check(CLI::NonNegativeNumber)->capture_default_str();
+}
+
 // --- marl demonstrate ------------------------------------------------------------------------
 
 CLI::App* addDemonstrate(CLI::App& marl, MarlDemonstrateConfig& o, std::vector<std::string>& set) {
@@ -117,15 +126,10 @@ CLI::App* addDemonstrate(CLI::App& marl, MarlDemonstrateConfig& o, std::vector<s
       "Record episodes of a policy into an episode file: the planner (exact optimal play of xor, mne, bridge; "
       "a hand-written planner for gems), uniform play, networks of `mfg marl irl` (DIR/critics.pt), or for "
       "nplayer/<model> the MFG policy of `mfg solve` (its result.h5)");
-  c->add_option("--game", o.game, "Game: xor, mne, bridge, gems, nplayer/<model>")->required();
+  addGameOptions(*c, o.game, o.players, set, o.seed, "Seed: episode e is played with a generator seeded from (seed, e)");
   c->add_option("--policy", o.policy, "planner | uniform | DIR/critics.pt | RESULT.h5 (nplayer games)")
       ->capture_default_str();
   c->add_option("--episodes", o.episodes, "Episodes to record")->capture_default_str();
-  c->add_option("--players", o.players, "Players of an nplayer/<model> game")->capture_default_str();
-  c->add_option("--set", set, "Model parameter override key=value of an nplayer/<model> game (repeatable)");
-  c->add_option("--seed", o.seed, "Seed: episode e is played with a generator seeded from (seed, e)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
   c->add_option("--out", o.out, "Episode file to write (HDF5)")->required();
   return c;
 }
@@ -139,15 +143,10 @@ CLI::App* addIrl(CLI::App& marl, MarlIrlConfig& o, std::vector<std::string>& set
       "behaviour cloning; writes OUT/critics.pt, OUT/result.h5 and OUT/summary.json (average return over the "
       "evaluation episodes with its 95% interval, the expert's return, reward recovery on held-out transitions)");
   c->add_option("--method", o.method, "mamql | iq-learn | bc")->capture_default_str();
-  c->add_option("--game", o.game, "Game: xor, mne, bridge, gems, nplayer/<model>")->required();
+  addGameOptions(*c, o.game, o.players, set, o.seed, "Seed of the networks, batches and rollouts");
   c->add_option("--demos", o.demos, "Episode file of the demonstrations")->required();
   c->add_option("--transitions", o.transitions, "Use the first K training transitions (0: all)")->capture_default_str();
   c->add_option("--iterations", o.iterations, "Iterations (one step per player, then one rollout)")->capture_default_str();
-  c->add_option("--players", o.players, "Players of an nplayer/<model> game")->capture_default_str();
-  c->add_option("--set", set, "Model parameter override key=value of an nplayer/<model> game (repeatable)");
-  c->add_option("--seed", o.seed, "Seed of the networks, batches and rollouts")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
   c->add_option("--batch", o.batch, "Batch size (expert and policy batches each)")->capture_default_str();
   c->add_option("--eval-episodes", o.eval_episodes, "Evaluation episodes, at least 100")->capture_default_str();
   c->add_option("--checkpoint-every", o.checkpoint_every, "Write OUT/critics.pt every K iterations")

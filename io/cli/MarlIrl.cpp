@@ -81,6 +81,7 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
   const int held = demos.episodes > 1 ? std::max(1, static_cast<int>(std::lround(config.holdout * demos.episodes))) : 0;
   const int train_episodes = demos.episodes - held;
   marl::TransitionStore expert = marl::transitionsOf(demos, 0, train_episodes, config.transitions);
+  const std::int64_t training_transitions = expert.size();
   const marl::TransitionStore heldout = marl::transitionsOf(demos, held > 0 ? train_episodes : 0, demos.episodes);
   double expert_return = 0.0;  // mean per player per episode, over every demo episode
   for (std::size_t k = 0; k < demos.rewards.size(); ++k) expert_return += demos.rewards[k];
@@ -101,7 +102,7 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
     log.info("resumed from {} at iteration {}", checkpoint, learner.iteration());
   }
   log.info("mfg marl irl: {} on {} from {} ({} training transitions of {} episodes, {} held out), {} rank(s)",
-           config.method, game->name(), config.demos, marl::transitionsOf(demos, 0, train_episodes, config.transitions).size(),
+           config.method, game->name(), config.demos, training_transitions,
            train_episodes, held, ranks);
 
   std::vector<double> losses, seconds;
@@ -168,7 +169,7 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
       {"method", config.method},
       {"game", game->name()},
       {"demos", config.demos},
-      {"training_transitions", marl::transitionsOf(demos, 0, train_episodes, config.transitions).size()},
+      {"training_transitions", training_transitions},
       {"heldout_transitions", batch.observations.size(0)},
       {"iterations", learner.iteration()},
       {"seed", config.seed},

@@ -35,9 +35,7 @@ void checkDatasetMatchesGame(const games::EpisodeData& data, const games::Enumer
   const std::string data_game = games::canonicalGameName(data.game);
   if (data_game != game.name())
     throw InputError(fmt::format("{}: attribute game is '{}', but --game is {}", path, data.game, game.name()));
-  std::int64_t obs = 1;
-  for (auto d : game.observationShape()) obs *= d;
-  if (data.action_counts != game.actionCounts() || data.observationSize() != obs)
+  if (data.action_counts != game.actionCounts() || data.observationSize() != game.observationSize())
     throw InputError(fmt::format("{}: players, actions per player or observation size differ from game {}", path,
                                  game.name()));
 }

@@ -29,11 +29,12 @@ class EnumerableGame {
   virtual Transition transition(int state, const std::vector<int>& joint) const = 0;
   virtual void observation(int state, float* out) const = 0;
 
+  std::int64_t observationSize() const { return elementCount(observationShape()); }
   /// Number of joint actions, the product of the action counts.
   int jointActionCount() const;
   /// Joint action of a flat index (player 0 slowest) and back.
-  std::vector<int> jointAction(int flat) const;
-  int flatJointAction(const std::vector<int>& joint) const;
+  std::vector<int> jointAction(int flat) const { return decodeJointAction(flat, actionCounts()); }
+  int flatJointAction(const std::vector<int>& joint) const { return encodeJointAction(joint, actionCounts()); }
 };
 
 /// Plays an EnumerableGame step by step.

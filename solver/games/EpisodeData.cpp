@@ -8,12 +8,6 @@
 
 namespace mfg::games {
 
-std::int64_t EpisodeData::observationSize() const {
-  std::int64_t n = 1;
-  for (auto d : observation_shape) n *= d;
-  return n;
-}
-
 void EpisodeData::allocate(int e, int t) {
   episodes = e;
   steps = t;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "solver/games/MarkovGame.hpp"
+
 namespace mfg::games {
 
 struct EpisodeData {
@@ -22,7 +24,7 @@ struct EpisodeData {
   std::vector<std::uint8_t> terminated;       ///< [E, T]
   std::vector<std::uint8_t> filled;           ///< [E, T], 1 on real steps
 
-  std::int64_t observationSize() const;
+  std::int64_t observationSize() const { return elementCount(observation_shape); }
   /// Allocates every array for `episodes` × `steps` (zeros; filled = 0).
   void allocate(int episodes, int steps);
   const float* observation(int e, int t) const {

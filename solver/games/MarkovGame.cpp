@@ -6,10 +6,25 @@
 
 namespace mfg::games {
 
-std::int64_t MarkovGame::observationSize() const {
+std::int64_t elementCount(const std::vector<std::int64_t>& shape) {
   std::int64_t n = 1;
-  for (auto d : observationShape()) n *= d;
+  for (auto d : shape) n *= d;
   return n;
+}
+
+std::vector<int> decodeJointAction(int flat, const std::vector<int>& counts) {
+  std::vector<int> joint(counts.size());
+  for (int i = static_cast<int>(counts.size()) - 1; i >= 0; --i) {
+    joint[i] = flat % counts[i];
+    flat /= counts[i];
+  }
+  return joint;
+}
+
+int encodeJointAction(const std::vector<int>& joint, const std::vector<int>& counts) {
+  int flat = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) flat = flat * counts[i] + joint[i];
+  return flat;
 }
 
 void MarkovGame::checkJointAction(const std::vector<int>& joint) const {

@@ -16,6 +16,12 @@ struct StepResult {
   bool terminated = false;      ///< the game ended by its rules (not by the step limit)
 };
 
+/// Number of elements of a tensor of shape `shape` (1 for the empty shape).
+std::int64_t elementCount(const std::vector<std::int64_t>& shape);
+/// The joint action of a flat index (player 0 slowest) and back, for per-player action counts.
+std::vector<int> decodeJointAction(int flat, const std::vector<int>& counts);
+int encodeJointAction(const std::vector<int>& joint, const std::vector<int>& counts);
+
 class MarkovGame {
  public:
   virtual ~MarkovGame() = default;
@@ -36,7 +42,7 @@ class MarkovGame {
   /// Writes the current observation, observationSize() floats.
   virtual void observe(float* out) const = 0;
 
-  std::int64_t observationSize() const;
+  std::int64_t observationSize() const { return elementCount(observationShape()); }
   /// InputError naming the player and the valid range when `joint` is not a joint action.
   void checkJointAction(const std::vector<int>& joint) const;
 };

@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "parallel/Collectives.hpp"
 #include "solver/models/InputError.hpp"
 
 namespace mfg::marl {
@@ -17,23 +18,14 @@ namespace {
 
 constexpr double kRewardScale = 16777216.0;  // 2^24: fixed point of the summed rewards
 
-/// Concatenation of every rank's vector, in rank order, on every rank.
+/// parallel::allGatherConcat, its limit reported as bad input (the dataset is the user's).
 template <class T>
-std::vector<T> allGatherV(const std::vector<T>& local, MPI_Datatype type, MPI_Comm comm) {
-  int size = 1;
-  MPI_Comm_size(comm, &size);
-  const int n = static_cast<int>(local.size());
-  std::vector<int> counts(size), displs(size);
-  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
-  long total = 0;
-  for (int r = 0; r < size; ++r) {
-    displs[r] = static_cast<int>(total);
-    total += counts[r];
+std::vector<T> gatherAll(const std::vector<T>& local, MPI_Datatype type, MPI_Comm comm) {
+  try {
+    return parallel::allGatherConcat(local, type, comm);
+  } catch (const std::length_error&) {
+    throw InputError("dataset too large to gather (over 2^31 values)");
   }
-  if (total > std::numeric_limits<int>::max()) throw InputError("dataset too large to gather (over 2^31 values)");
-  std::vector<T> all(total);
-  MPI_Allgatherv(local.data(), n, type, all.data(), counts.data(), displs.data(), type, comm);
-  return all;
 }
 
 }  // namespace
@@ -61,7 +53,7 @@ EmpiricalGame::EmpiricalGame(const games::EpisodeData& data, MPI_Comm comm) : ac
     }
   std::vector<float> flat;
   for (const auto& k : local_keys) flat.insert(flat.end(), k.begin(), k.end());
-  const std::vector<float> all = allGatherV(flat, MPI_FLOAT, comm);
+  const std::vector<float> all = gatherAll(flat, MPI_FLOAT, comm);
   std::set<std::vector<float>> keys;
   for (std::size_t p = 0; p < all.size(); p += obs) keys.emplace(all.begin() + p, all.begin() + p + obs);
   keys_.assign(keys.begin(), keys.end());
@@ -73,9 +65,8 @@ EmpiricalGame::EmpiricalGame(const games::EpisodeData& data, MPI_Comm comm) : ac
   for (int e = lo; e < hi; ++e)
     for (int t = 0; t < data.steps && data.filled[data.stepIndex(e, t)]; ++t) {
       const std::size_t k = data.stepIndex(e, t);
-      std::vector<int> joint(data.actions.begin() + k * N, data.actions.begin() + (k + 1) * N);
-      int flat_joint = 0;
-      for (int i = 0; i < N; ++i) flat_joint = flat_joint * action_counts_[i] + joint[i];
+      const std::vector<int> joint(data.actions.begin() + k * N, data.actions.begin() + (k + 1) * N);
+      const int flat_joint = games::encodeJointAction(joint, action_counts_);
       double team = 0.0;
       for (int i = 0; i < N; ++i) team += data.rewards[k * N + i];
       team /= N;
@@ -96,7 +87,7 @@ EmpiricalGame::EmpiricalGame(const games::EpisodeData& data, MPI_Comm comm) : ac
   std::vector<std::int64_t> packed;
   for (const auto& [key, value] : local)
     packed.insert(packed.end(), {std::get<0>(key), std::get<1>(key), std::get<2>(key), value.first, value.second});
-  const std::vector<std::int64_t> gathered = allGatherV(packed, MPI_INT64_T, comm);
+  const std::vector<std::int64_t> gathered = gatherAll(packed, MPI_INT64_T, comm);
   std::map<std::tuple<int, int, int>, std::pair<std::int64_t, std::int64_t>> global;
   for (std::size_t p = 0; p < gathered.size(); p += 5) {
     auto& entry = global[{static_cast<int>(gathered[p]), static_cast<int>(gathered[p + 1]), static_cast<int>(gathered[p + 2])}];
@@ -114,6 +105,7 @@ EmpiricalGame::EmpiricalGame(const games::EpisodeData& data, MPI_Comm comm) : ac
     if (list.empty() || list.back().joint != joint) {
       list.push_back({});
       list.back().joint = joint;
+      list.back().actions = jointAction(joint);
     }
     Sample& sample = list.back();
     sample.count += static_cast<double>(value.first);
@@ -138,18 +130,9 @@ EmpiricalGame::EmpiricalGame(const games::EpisodeData& data, MPI_Comm comm) : ac
         std::fill(row, row + action_counts_[i], 1.0 / action_counts_[i]);
         continue;
       }
-      for (const Sample& sample : samples_[s]) row[jointAction(sample.joint)[i]] += sample.count / visits_[s];
+      for (const Sample& sample : samples_[s]) row[sample.actions[i]] += sample.count / visits_[s];
     }
   }
-}
-
-std::vector<int> EmpiricalGame::jointAction(int flat) const {
-  std::vector<int> joint(action_counts_.size());
-  for (int i = players() - 1; i >= 0; --i) {
-    joint[i] = flat % action_counts_[i];
-    flat /= action_counts_[i];
-  }
-  return joint;
 }
 
 int EmpiricalGame::findState(const float* observation) const {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "solver/games/EpisodeData.hpp"
+#include "solver/games/MarkovGame.hpp"
 
 namespace mfg::marl {
 
@@ -22,6 +23,7 @@ class EmpiricalGame {
   /// One joint action seen at a state.
   struct Sample {
     int joint = 0;          ///< flat joint action, player 0 slowest
+    std::vector<int> actions;  ///< the same, one action per player
     double count = 0.0;     ///< times seen
     double reward = 0.0;    ///< mean team reward (mean over players)
     double terminal = 0.0;  ///< fraction of its transitions that ended the episode
@@ -33,7 +35,7 @@ class EmpiricalGame {
   int players() const { return static_cast<int>(action_counts_.size()); }
   const std::vector<int>& actionCounts() const { return action_counts_; }
   int jointActionCount() const { return joint_count_; }
-  std::vector<int> jointAction(int flat) const;
+  std::vector<int> jointAction(int flat) const { return games::decodeJointAction(flat, action_counts_); }
   int stateCount() const { return static_cast<int>(keys_.size()); }
   /// State of an observation, -1 when the data never shows it.
   int findState(const float* observation) const;

@@ -21,6 +21,7 @@ Inspo::Inspo(const EmpiricalGame& game, const InspoSettings& settings)
   values_ = inSampleValues(game, settings.alpha, settings.gamma);
   const double margin = game.maxAbsReward() / (1.0 - settings.gamma);
   const int J = game.jointActionCount();
+  for (int flat = 0; flat < J; ++flat) joints_.push_back(game.jointAction(flat));
   q_hat_.resize(game.stateCount());
   for (int s = 0; s < game.stateCount(); ++s) {
     const auto& samples = game.samples(s);
@@ -50,7 +51,7 @@ std::vector<double> Inspo::target(int player, int state, const TabularPolicy& te
   const int A = game_.actionCounts()[player];
   std::vector<double> local(A, 0.0);
   for (int flat = 0; flat < game_.jointActionCount(); ++flat) {
-    const std::vector<int> joint = game_.jointAction(flat);
+    const std::vector<int>& joint = joints_[flat];
     double w = 1.0;
     for (int j = 0; j < game_.players() && w != 0.0; ++j)
       if (j != player) w *= teammates.at(j, state, joint[j]);

@@ -55,6 +55,7 @@ class Inspo {
   InspoSettings settings_;
   InSampleValues values_;
   TabularPolicy policy_;
+  std::vector<std::vector<int>> joints_;     ///< every joint action, decoded once
   std::vector<std::vector<double>> q_hat_;  ///< [s][joint]: in-sample Q or the pessimistic value
   std::vector<int> order_;
   std::uint64_t iteration_ = 0;

@@ -21,17 +21,9 @@ double TabularPolicy::distance(const TabularPolicy& other) const {
   return d;
 }
 
-namespace {
-std::size_t observationSize(const games::EnumerableGame& game) {
-  std::size_t n = 1;
-  for (auto d : game.observationShape()) n *= static_cast<std::size_t>(d);
-  return n;
-}
-}  // namespace
-
 games::ProductPolicy onGame(const TabularPolicy& policy, const EmpiricalGame& data, const games::EnumerableGame& game) {
   games::ProductPolicy out(game);
-  std::vector<float> obs(observationSize(game));
+  std::vector<float> obs(static_cast<std::size_t>(game.observationSize()));
   for (int s = 0; s < game.stateCount(); ++s) {
     game.observation(s, obs.data());
     const int d = data.findState(obs.data());

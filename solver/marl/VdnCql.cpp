@@ -36,7 +36,7 @@ VdnCqlResult vdnCql(const EmpiricalGame& game, const VdnCqlSettings& settings) {
         const auto& samples = game.samples(s);
         if (samples.empty()) continue;
         for (std::size_t k = 0; k < samples.size(); ++k) {
-          const std::vector<int> joint = game.jointAction(samples[k].joint);
+          const std::vector<int>& joint = samples[k].actions;
           double total = 0.0;
           for (int i = 0; i < N; ++i) total += q(i, s, joint[i]);
           const double d = samples[k].count / game.visits(s);

@@ -167,12 +167,7 @@ std::vector<int> DemonstrationLearner::act(const float* observation, games::Rng&
   if (settings_.method == IrlMethod::kIqLearn) {
     critics_[0]->eval();
     const auto p = torch::softmax(critics_[0]->forward(x)[0] / settings_.iq_alpha, 0).contiguous();
-    int flat = sample(p.data_ptr<float>(), static_cast<int>(joint_count_), rng);
-    for (int i = static_cast<int>(joint.size()) - 1; i >= 0; --i) {
-      joint[i] = flat % action_counts_[i];
-      flat /= action_counts_[i];
-    }
-    return joint;
+    return games::decodeJointAction(sample(p.data_ptr<float>(), static_cast<int>(joint_count_), rng), action_counts_);
   }
   for (std::size_t i = 0; i < joint.size(); ++i) {
     critics_[i]->eval();
