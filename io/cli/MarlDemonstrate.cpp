@@ -48,16 +48,10 @@ void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm) {
   options.players = config.players;
   options.parameters = config.parameters;
   const std::string name = games::canonicalGameName(config.game);
-  const bool enumerable = name == "xor" || name == "mne" || name == "bridge";
-  std::unique_ptr<games::MarkovGame> game;
+  const std::unique_ptr<games::MarkovGame> game = games::makeGame(config.game, options);
+  // Small games are played on their enumerated states, which the exact planner reads.
+  const auto* enumerated = dynamic_cast<const games::EnumeratedMarkovGame*>(game.get());
   std::shared_ptr<const games::JointDynamicProgramming> dp;
-  std::shared_ptr<const games::EnumerableGame> table;
-  if (enumerable) {
-    table = games::makeEnumerableGame(name);
-    game = std::make_unique<games::EnumeratedMarkovGame>(table);
-  } else {
-    game = games::makeGame(config.game, options);
-  }
   const auto counts = game->actionCounts();
 
   games::JointPolicyFunction policy;
@@ -74,9 +68,9 @@ void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm) {
     if (name == "gems") {
       policy = [](int, int, const float* o, games::Rng&) { return games::gemsPlannerAction(o); };
       description = "planner (both players to the same purple gem)";
-    } else if (enumerable) {
-      dp = std::make_shared<games::JointDynamicProgramming>(*table);
-      policy = optimalPlay(static_cast<const games::EnumeratedMarkovGame&>(*game), dp);
+    } else if (enumerated) {
+      dp = std::make_shared<games::JointDynamicProgramming>(enumerated->enumerable());
+      policy = optimalPlay(*enumerated, dp);
       description = "planner (optimal joint play, exact)";
     } else {
       throw InputError(fmt::format("--policy planner: no planner for game {} (use uniform, a critics.pt file, or for "
