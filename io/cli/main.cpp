@@ -12,6 +12,7 @@
 
 #include "io/Logger.hpp"
 #include "io/cli/Commands.hpp"
+#include "io/cli/Irl.hpp"
 #include "io/cli/Marl.hpp"
 #include "io/cli/Threads.hpp"
 #include "solver/engine/PetscSession.hpp"
@@ -216,6 +217,8 @@ int run(int argc, char** argv, const std::string&) {
 
   mfg::cli::MarlOptions marl_options;
   auto* marl = mfg::cli::addMarlCommands(app, marl_options);
+  mfg::cli::IrlOptions irl_options;
+  mfg::cli::addIrlCommands(app, irl_options);
 
   try {
     app.parse(argc, argv);
@@ -306,6 +309,8 @@ int run(int argc, char** argv, const std::string&) {
     mfg::cli::reportAlm(alm, MPI_COMM_WORLD);
   } else if (marl->parsed()) {
     return mfg::cli::runMarl(*marl, marl_options, MPI_COMM_WORLD);
+  } else if (mfg::cli::runIrl(irl_options, MPI_COMM_WORLD)) {
+    return 0;
   } else if (e->parsed()) {
     mfg::io::applySetItems(eval_set, eval.parameters);
     mfg::cli::evaluate(eval, MPI_COMM_WORLD);

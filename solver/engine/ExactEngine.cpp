@@ -120,6 +120,48 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
   return flow;
 }
 
+std::vector<std::vector<double>> ExactEngine::occupancy(const Policy& pi, const MeanFieldFlow& env,
+                                                        const Policy& env_policy, const std::vector<double>& start,
+                                                        const std::vector<std::vector<double>>& inject,
+                                                        double discount) {
+  checkPolicy(pi);
+  checkPolicy(env_policy);
+  if (tree_.decisionNodes() != steps()) throw std::invalid_argument("occupancy: the model has common noise");
+  const auto A = layout_.actions();
+  const std::int64_t nS = layout_.localStates();
+  const auto nR = static_cast<std::size_t>(layout_.localRows());
+  if (!start.empty() && static_cast<std::int64_t>(start.size()) != nS)
+    throw std::invalid_argument("occupancy: the start measure does not match the owned states");
+  if (!inject.empty() && static_cast<int>(inject.size()) != steps())
+    throw std::invalid_argument("occupancy: one injection per decision step is needed");
+  std::vector<double> m = start.empty() ? std::vector<double>(static_cast<std::size_t>(nS), 0.0) : start;
+  std::vector<std::vector<double>> nu(static_cast<std::size_t>(steps()));
+  for (int t = 0; t < steps(); ++t) {
+    auto& row = nu[static_cast<std::size_t>(t)];
+    row.assign(nR, 0.0);
+    const double* p = pi.pi[t].data();
+    for (std::int64_t s = 0; s < nS; ++s)
+      for (std::int64_t a = 0; a < A; ++a) row[s * A + a] = m[s] * p[s * A + a];
+    if (!inject.empty()) {
+      if (inject[t].size() != nR) throw std::invalid_argument("occupancy: an injection does not match the owned rows");
+      for (std::size_t i = 0; i < nR; ++i) row[i] += inject[t][i];
+    }
+    if (t + 1 == steps()) break;
+    if (!kernel_.isStatic() || !kernel_.isFilled())
+      kernel_.assemble(context_.at(t, env.mu[t], nullptr, env_policy.pi[t], tree_.node(t).z, nullptr));
+    PetscScalar* x = nullptr;
+    MFG_PETSC_CALL(VecGetArrayWrite(rows_, &x));
+    std::copy(row.begin(), row.end(), x);
+    MFG_PETSC_CALL(VecRestoreArrayWrite(rows_, &x));
+    MFG_PETSC_CALL(MatMultTranspose(kernel_.mat(), rows_, states_));
+    const PetscScalar* y = nullptr;
+    MFG_PETSC_CALL(VecGetArrayRead(states_, &y));
+    for (std::int64_t s = 0; s < nS; ++s) m[s] = discount * y[s];
+    MFG_PETSC_CALL(VecRestoreArrayRead(states_, &y));
+  }
+  return nu;
+}
+
 namespace {
 
 /// V(s) from the Q row `q` of one state (`p`: the evaluated policy's row, for Evaluate).

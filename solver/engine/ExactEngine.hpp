@@ -74,6 +74,16 @@ class ExactEngine {
   /// The flow of one agent playing π inside a fixed population (flow `env`, policy `env_policy`).
   MeanFieldFlow forward(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy);
 
+  /// The discounted occupancy of a signed measure carried by π inside a fixed population, on a model
+  /// without common noise (a chain): ν_t(s,a) = m_t(s) π_t(a|s) + w_t(s,a), m_0 = `start` (owned
+  /// states; empty: zero), m_{t+1}(s') = γ Σ_{s,a} ν_t(s,a) P_t(s'|s,a). With w = 0 and m_0 = μ_0 it is
+  /// the agent's state-action occupancy; with w = (expert counts − counts·π) it is the adjoint that
+  /// turns Σ log π(a_E|s_E) into a linear function of the reward table (docs/methods.md §13).
+  /// Returns ν_t for t = 0..steps-1 on the owned rows.
+  std::vector<std::vector<double>> occupancy(const Policy& pi, const MeanFieldFlow& env, const Policy& env_policy,
+                                             const std::vector<double>& start,
+                                             const std::vector<std::vector<double>>& inject, double discount);
+
   /// Backward induction against the population (flow, policy): each request gets Q and V per node.
   /// With `path` (node ids root..leaf), only that path is swept and each node's only child is the
   /// next node of the path (the clairvoyant recursion).

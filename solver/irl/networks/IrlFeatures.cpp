@@ -1,0 +1,151 @@
+#include "solver/irl/networks/IrlFeatures.hpp"
+
+#include <stdexcept>
+
+namespace mfg::irl {
+
+IrlFeatures::IrlFeatures(const Model& model)
+    : S_(model.numStates()), A_(model.numActions()), T_(model.numSteps()), shape_(model.stateShape()) {
+  one_hot_ = S_ <= kOneHotStates;
+  if (!one_hot_) {
+    // Flat index = row-major over the state shape; each coordinate scaled to [0, 1].
+    coords_.assign(static_cast<std::size_t>(S_), std::vector<double>(shape_.size()));
+    for (std::int64_t s = 0; s < S_; ++s) {
+      std::int64_t rest = s;
+      for (std::size_t k = shape_.size(); k-- > 0;) {
+        const std::int64_t n = shape_[k];
+        coords_[static_cast<std::size_t>(s)][k] = n > 1 ? static_cast<double>(rest % n) / static_cast<double>(n - 1) : 0.0;
+        rest /= n;
+      }
+    }
+  }
+}
+
+void IrlFeatures::writeState(std::int64_t s, float* out) const {
+  if (one_hot_) {
+    std::fill(out, out + S_, 0.0f);
+    out[s] = 1.0f;
+  } else {
+    for (std::size_t k = 0; k < shape_.size(); ++k) out[k] = static_cast<float>(coords_[static_cast<std::size_t>(s)][k]);
+  }
+}
+
+std::vector<std::vector<double>> IrlFeatures::moments(const GlobalTable& flow) const {
+  std::vector<std::vector<double>> m;
+  if (one_hot_) return m;
+  m.assign(flow.size(), std::vector<double>(shape_.size(), 0.0));
+  for (std::size_t t = 0; t < flow.size(); ++t)
+    for (std::int64_t s = 0; s < S_; ++s) {
+      const double w = flow[t][static_cast<std::size_t>(s)];
+      if (w == 0.0) continue;
+      for (std::size_t k = 0; k < shape_.size(); ++k) m[t][k] += w * coords_[static_cast<std::size_t>(s)][k];
+    }
+  return m;
+}
+
+void IrlFeatures::writeField(const GlobalTable& flow, const std::vector<std::vector<double>>& moments, std::int64_t t,
+                             std::int64_t s, float* out) const {
+  const auto& mu = flow[static_cast<std::size_t>(t)];
+  if (one_hot_) {
+    for (std::int64_t j = 0; j < S_; ++j) out[j] = static_cast<float>(mu[static_cast<std::size_t>(j)]);
+  } else {
+    out[0] = static_cast<float>(mu[static_cast<std::size_t>(s)] * static_cast<double>(S_));
+    for (std::size_t k = 0; k < shape_.size(); ++k) out[1 + k] = static_cast<float>(moments[static_cast<std::size_t>(t)][k]);
+  }
+}
+
+torch::Tensor IrlFeatures::rewardGrid(const GlobalTable& flow, std::int64_t first, std::int64_t last) const {
+  const std::int64_t n = last - first, D = rewardInputs(), SI = stateInputs();
+  auto out = torch::zeros({T_, n, A_, D}, torch::kFloat32);
+  float* x = out.data_ptr<float>();
+  const auto mom = moments(flow);
+  for (std::int64_t t = 0; t < T_; ++t)
+    for (std::int64_t i = 0; i < n; ++i) {
+      float* row = x + ((t * n + i) * A_) * D;
+      writeState(first + i, row);
+      writeField(flow, mom, t, first + i, row + SI + A_);
+      row[SI] = 1.0f;
+      for (std::int64_t a = 1; a < A_; ++a) {
+        float* other = row + a * D;
+        std::copy(row, row + D, other);
+        other[SI] = 0.0f;
+        other[SI + a] = 1.0f;
+      }
+    }
+  return out;
+}
+
+torch::Tensor IrlFeatures::rewardRows(const GlobalTable& flow, const std::vector<std::int64_t>& t,
+                                      const std::vector<std::int64_t>& s, const std::vector<std::int64_t>& a) const {
+  const auto B = static_cast<std::int64_t>(t.size());
+  const std::int64_t D = rewardInputs(), SI = stateInputs();
+  auto out = torch::zeros({B, D}, torch::kFloat32);
+  float* x = out.data_ptr<float>();
+  const auto mom = moments(flow);
+  for (std::int64_t k = 0; k < B; ++k) {
+    float* row = x + k * D;
+    writeState(s[static_cast<std::size_t>(k)], row);
+    row[SI + a[static_cast<std::size_t>(k)]] = 1.0f;
+    writeField(flow, mom, t[static_cast<std::size_t>(k)], s[static_cast<std::size_t>(k)], row + SI + A_);
+  }
+  return out;
+}
+
+torch::Tensor IrlFeatures::potentialRows(const GlobalTable& flow, const std::vector<std::int64_t>& t,
+                                         const std::vector<std::int64_t>& s) const {
+  const auto B = static_cast<std::int64_t>(t.size());
+  const std::int64_t D = potentialInputs(), SI = stateInputs();
+  auto out = torch::zeros({B, D}, torch::kFloat32);
+  float* x = out.data_ptr<float>();
+  const auto mom = moments(flow);
+  for (std::int64_t k = 0; k < B; ++k) {
+    float* row = x + k * D;
+    writeState(s[static_cast<std::size_t>(k)], row);
+    writeField(flow, mom, t[static_cast<std::size_t>(k)], s[static_cast<std::size_t>(k)], row + SI);
+  }
+  return out;
+}
+
+torch::Tensor IrlFeatures::policyGrid(const GlobalTable& flow, int t, std::int64_t first, std::int64_t last) const {
+  const std::int64_t n = last - first, D = policyInputs(), SI = stateInputs();
+  auto out = torch::zeros({n, D}, torch::kFloat32);
+  float* x = out.data_ptr<float>();
+  const auto mom = moments(flow);
+  for (std::int64_t i = 0; i < n; ++i) {
+    float* row = x + i * D;
+    writeState(first + i, row);
+    writeField(flow, mom, t, first + i, row + SI);
+    row[D - 1] = static_cast<float>(t) / static_cast<float>(T_);
+  }
+  return out;
+}
+
+torch::Tensor IrlFeatures::policyRows(const GlobalTable& flow, const std::vector<std::int64_t>& t,
+                                      const std::vector<std::int64_t>& s) const {
+  auto rows = potentialRows(flow, t, s);
+  std::vector<float> time(t.size());
+  for (std::size_t k = 0; k < t.size(); ++k) time[k] = static_cast<float>(t[k]) / static_cast<float>(T_);
+  auto tt = torch::from_blob(time.data(), {static_cast<std::int64_t>(t.size()), 1}, torch::kFloat32).clone();
+  return torch::cat({rows, tt}, 1);
+}
+
+torch::Tensor IrlFeatures::trajectories(const GlobalTable& flow, const std::int64_t* states,
+                                        const std::int64_t* actions, std::int64_t agents) const {
+  const std::int64_t D = trajectoryInputs(), SI = stateInputs(), LI = localInputs();
+  const std::int64_t per_step = SI + LI + A_;
+  auto out = torch::zeros({agents, D}, torch::kFloat32);
+  float* x = out.data_ptr<float>();
+  for (std::int64_t i = 0; i < agents; ++i) {
+    float* row = x + i * D;
+    for (std::int64_t t = 0; t <= T_; ++t) {
+      float* step = row + t * per_step;
+      const std::int64_t s = states[i * (T_ + 1) + t];
+      writeState(s, step);
+      if (LI) step[SI] = static_cast<float>(flow[static_cast<std::size_t>(t)][static_cast<std::size_t>(s)] * static_cast<double>(S_));
+      if (t < T_) step[SI + LI + actions[i * T_ + t]] = 1.0f;
+    }
+  }
+  return out;
+}
+
+}  // namespace mfg::irl
