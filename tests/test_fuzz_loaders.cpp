@@ -1,5 +1,6 @@
 // Fuzzing of the loaders that read what users hand us: TOML configs (with the model and setting
-// validation behind them), HDF5 policy files and HDF5 episode files. A seeded mutator (byte flips, inserted
+// validation behind them), HDF5 policy files, HDF5 episode and demonstration files, and TOML types
+// files (with the JSON form of the types). A seeded mutator (byte flips, inserted
 // tokens, deleted spans, duplicated lines, truncation) makes thousands of inputs from valid seeds;
 // each must be accepted or rejected with an InputError, never crash, hang or raise anything else.
 // This binary is built with AddressSanitizer and UBSan over the loaders' own sources, so memory
@@ -8,10 +9,13 @@
 #include <hdf5.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -19,11 +23,14 @@
 
 #include "MpiFixture.hpp"
 #include "io/Config.hpp"
+#include "io/DemonstrationFile.hpp"
 #include "io/EpisodeFile.hpp"
 #include "io/ResultFile.hpp"
+#include "io/TypesFile.hpp"
 #include "parallel/StateLayout.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
+#include "tests/DemonstrationFiles.hpp"
 #include "tests/EpisodeFiles.hpp"
 
 BOOST_TEST_GLOBAL_FIXTURE(PetscFixture);
@@ -331,6 +338,145 @@ BOOST_AUTO_TEST_CASE(episode_loader_survives_mutated_hdf5_files) {
   BOOST_TEST(inputs >= 10000);
   BOOST_TEST(rejected > inputs / 2);
   BOOST_TEST(rejected < inputs);  // some mutations leave a loadable file
+  std::error_code ec;
+  fs::remove_all(kDir, ec);
+}
+
+BOOST_AUTO_TEST_CASE(demonstration_loader_survives_mutated_hdf5_files) {
+  fs::create_directories(kDir);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  // Seeds: the sample of tests/DemonstrationFiles.hpp as other tools write it (plain; chunked and
+  // deflated in the latest format; h5py's variable-length strings, lists of one, int32 and no
+  // /type; big-endian narrow integers), and as mfg writes it.
+  std::vector<std::string> seeds;
+  std::vector<std::function<void(demotest::RawDemonstrations&)>> variants = {
+      [](demotest::RawDemonstrations&) {},
+      [](demotest::RawDemonstrations& r) { r.chunked = r.latest_format = true; },
+      [](demotest::RawDemonstrations& r) {
+        r.vlen_strings = r.single_values_as_lists = true;
+        r.state_type = r.action_type = H5T_STD_I32LE;
+        r.omit = {"/type"};
+      },
+      [](demotest::RawDemonstrations& r) {
+        r.state_type = H5T_STD_I16BE;
+        r.action_type = H5T_STD_U8LE;
+        r.seed_type = H5T_STD_U64BE;
+      },
+  };
+  for (std::size_t v = 0; v <= variants.size(); ++v) {
+    const fs::path seed = kDir / ("demonstrations" + std::to_string(v) + ".h5");
+    if (v < variants.size()) {
+      auto raw = demotest::sampleDemonstrations();
+      variants[v](raw);
+      demotest::writeRaw(seed, raw);
+    } else {
+      const auto sample = mfg::io::readDemonstrations((kDir / "demonstrations0.h5").string(), MPI_COMM_SELF);
+      mfg::io::writeDemonstrations(seed.string(), sample, MPI_COMM_SELF);
+    }
+    seeds.push_back(readBytes(seed));
+    const auto d = mfg::io::readDemonstrations(seed.string(), MPI_COMM_SELF);  // each seed loads as it is
+    BOOST_TEST(d.states.size() == std::size_t{demotest::kP * demotest::kN * (demotest::kT + 1)});
+  }
+  const std::vector<std::string> tokens = {std::string(8, '\0'), std::string(8, '\xff'), "HDF", "\x89HDF\r\n\x1a\n",
+                                           "TREE", "HEAP", "SNOD", "OHDR", "OCHK", "GCOL", "states", "actions", "type",
+                                           "model", "parameters", "types", "beta", "seed", "{", "[", "\"", "\x01",
+                                           "\x7f", std::string(4, '\x7f')};
+  Mutator mutator(fuzzSeed(0x5EED0004));
+  int inputs = 0, rejected = 0, failures = 0;
+  const fs::path file = kDir / "demonstrations.h5";
+  for (int k = 0; k < 10000 && failures < 5; ++k) {
+    const std::string bytes = mutator.mutate(seeds[k % seeds.size()], tokens);
+    writeBytes(file, bytes);
+    ++inputs;
+    const bool ok = survives(
+        [&] {
+          const auto d = mfg::io::readDemonstrations(file.string(), MPI_COMM_SELF);
+          // What loads is consistent: sizes, indices >= 0, JSON and beta as documented.
+          BOOST_CHECK_NO_THROW(mfg::io::validateDemonstrations(d, std::numeric_limits<std::int64_t>::max(),
+                                                               std::numeric_limits<std::int64_t>::max(), 0));
+          BOOST_CHECK_NO_THROW(mfg::io::typesFromJson(d.types_json));
+          BOOST_TEST(!d.model.empty());
+          BOOST_TEST((std::isfinite(d.beta) && d.beta > 0.0));
+        },
+        "demonstrations #" + std::to_string(k), rejected);
+    if (!ok) {
+      ++failures;
+      fs::copy_file(file, kDir.parent_path() / ("mfg-fuzz-failure-demonstrations-" + std::to_string(k) + ".h5"),
+                    fs::copy_options::overwrite_existing);
+    }
+  }
+  BOOST_TEST_MESSAGE(inputs << " mutated demonstration files, " << rejected << " rejected with InputError");
+  BOOST_TEST(inputs >= 10000);
+  BOOST_TEST(rejected > inputs / 2);
+  BOOST_TEST(rejected < inputs);  // some mutations leave a loadable file
+  std::error_code ec;
+  fs::remove_all(kDir, ec);
+}
+
+BOOST_AUTO_TEST_CASE(types_loader_survives_mutated_toml_and_json) {
+  fs::create_directories(kDir);
+  const std::vector<std::string> seeds = {
+      "[[type]]\nweight = 0.5\nk = 0.2\nl = 0.5\n\n[[type]]\nweight = 0.5\nk = 0.4\n",
+      "# three types\n[[type]]\nweight = 1\n[[type]]\nweight = 2.5\ngamma = 0.99\n[[type]]\nweight = 3e-2\nn = 20\n",
+      "[[type]]\nweight = 1.0\nk = -1\nbar = 10\np_still = 0.25\n",
+  };
+  const std::vector<std::string> tokens = {
+      "[[type]]", "[type]", "[[types]]", "weight", "=", "\n", "\"", "'", "#", ",", ".", "[", "]", "{", "}", "-1", "0",
+      "-0", "nan", "inf", "-inf", "true", "1e400", "9223372036854775807", "0x7f", "[1,2]", "k", "type", "\\u0000",
+      "\xff\xfe", "\t", "1979-05-27T07:32:00Z", "{ a = 1 }",
+  };
+  Mutator mutator(fuzzSeed(0x5EED0005));
+  int inputs = 0, rejected = 0, failures = 0;
+  const fs::path file = kDir / "types.toml";
+  const auto finite = [](const std::map<std::string, double>& overrides) {
+    for (const auto& [name, value] : overrides)
+      if (!std::isfinite(value)) return false;
+    return true;
+  };
+  for (int k = 0; k < 10000 && failures < 5; ++k) {
+    const std::string text = mutator.mutate(seeds[k % seeds.size()], tokens);
+    writeBytes(file, text);
+    ++inputs;
+    const bool ok = survives(
+        [&] {
+          const auto types = mfg::io::readTypes(file.string());
+          BOOST_TEST(!types.empty());
+          for (const auto& t : types) BOOST_TEST((std::isfinite(t.weight) && t.weight > 0.0 && finite(t.overrides)));
+          // Their JSON reads back to the same overrides.
+          const auto back = mfg::io::typesFromJson(mfg::io::typesToJson(types));
+          BOOST_TEST(back.size() == types.size());
+          for (std::size_t i = 0; i < back.size() && i < types.size(); ++i) BOOST_TEST((back[i] == types[i].overrides));
+        },
+        "types #" + std::to_string(k), rejected);
+    if (!ok) {
+      ++failures;
+      BOOST_TEST_MESSAGE("input:\n" << text);
+    }
+  }
+  BOOST_TEST_MESSAGE(inputs << " mutated types files, " << rejected << " rejected with InputError");
+  BOOST_TEST(inputs >= 10000);
+  BOOST_TEST(rejected > inputs / 10);
+  BOOST_TEST(rejected < inputs - inputs / 50);
+  // The JSON of the types, as stored in demonstration files.
+  const std::vector<std::string> json_seeds = {R"([{"k":0.2,"l":0.5},{"k":0.4}])", R"([{},{"n":20,"gamma":0.99}])"};
+  const std::vector<std::string> json_tokens = {"[", "]", "{", "}", ",", ":", "\"", "null", "true", "1e400", "-",
+                                                "\\u0000", "\\ud800", "\xff", "0.5", "\"k\"", "[]", "{}"};
+  int json_inputs = 0, json_rejected = 0;
+  for (int k = 0; k < 10000 && failures < 5; ++k) {
+    const std::string text = mutator.mutate(json_seeds[k % json_seeds.size()], json_tokens);
+    ++json_inputs;
+    if (!survives(
+            [&] {
+              for (const auto& overrides : mfg::io::typesFromJson(text)) BOOST_TEST(finite(overrides));
+            },
+            "types JSON #" + std::to_string(k), json_rejected)) {
+      ++failures;
+      BOOST_TEST_MESSAGE("input: " << text);
+    }
+  }
+  BOOST_TEST_MESSAGE(json_inputs << " mutated types JSON texts, " << json_rejected << " rejected with InputError");
+  BOOST_TEST(json_rejected > json_inputs / 10);
+  BOOST_TEST(json_rejected < json_inputs);
   std::error_code ec;
   fs::remove_all(kDir, ec);
 }

@@ -25,6 +25,8 @@ struct Demonstrations {
   /// [P] the index of each play's type in `types` (hidden label, read only for scoring); empty
   /// when the file has no /type dataset.
   std::vector<std::int32_t> type;
+  // The attributes of the file. All but `model` may be missing in files from elsewhere: the reader
+  // then returns the defaults "{}", "[]", 1.0 and 0 (docs/formats.md).
   std::string model;             ///< model name (attribute `model`)
   std::string parameters_json;   ///< the model parameters, a JSON object (attribute `parameters`)
   std::string types_json;        ///< the types' overrides, a JSON list of objects (attribute `types`)
