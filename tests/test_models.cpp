@@ -254,10 +254,12 @@ BOOST_AUTO_TEST_CASE(every_model_has_stochastic_rows_inside_its_support) {
               }
           }
         if (m->readsMeanFieldAtOwnStateOnly()) {
+          // NaN arrays built once per field, with state s's entries copied in and NaN put back
+          // afterwards: fresh arrays per state would cost O(|S|²) on the 10^4-zone taxi.
           const double nan = std::numeric_limits<double>::quiet_NaN();
-          for (std::size_t f = 0; f < views.size(); ++f)
+          for (std::size_t f = 0; f < views.size(); ++f) {
+            std::vector<double> mu(static_cast<std::size_t>(S), nan), next(mu), L(static_cast<std::size_t>(S * A), nan);
             for (std::int64_t s = 0; s < S; ++s) {
-              std::vector<double> mu(static_cast<std::size_t>(S), nan), next(mu), L(static_cast<std::size_t>(S * A), nan);
               mu[s] = fields[f].mu[s];
               next[s] = fields[f].mu_next[s];
               for (std::int64_t a = 0; a < A && !fields[f].L.empty(); ++a) L[s * A + a] = fields[f].L[s * A + a];
@@ -276,7 +278,10 @@ BOOST_AUTO_TEST_CASE(every_model_has_stochastic_rows_inside_its_support) {
                   BOOST_ERROR("t=" << t << " s=" << s << " a=" << a << " field " << f
                                    << ": readsMeanFieldAtOwnStateOnly() is true but the row or reward reads other states");
               }
+              mu[s] = next[s] = nan;
+              for (std::int64_t a = 0; a < A; ++a) L[s * A + a] = nan;
             }
+          }
         }
       }
       BOOST_CHECK_EQUAL(bad_block, 0);
@@ -297,7 +302,7 @@ BOOST_AUTO_TEST_CASE(every_model_has_stochastic_rows_inside_its_support) {
 BOOST_AUTO_TEST_CASE(dependency_flags_follow_the_spec) {
   const std::vector<std::string> kernel_reads_mf = {"classic/conservative_treasure_hunting",
                                                     "classic/linear_quadratic",
-                                                    "classic/susceptible_infected", "investment", "sis"};
+                                                    "classic/susceptible_infected", "investment", "sis", "taxi"};
   for (const auto& n : kernel_reads_mf)
     BOOST_CHECK_MESSAGE(mfg::makeModel(n)->kernelDependsOnMeanField(), n);
   BOOST_CHECK(mfg::makeModel("classic/conservative_treasure_hunting")->kernelDependsOnTime());
@@ -364,9 +369,10 @@ BOOST_AUTO_TEST_CASE(classic_shapes_horizons_and_initial_distributions) {
 }
 
 BOOST_AUTO_TEST_CASE(irl_shapes) {
-  // §2 fixes the state and action sets (not the horizon, discount or μ_0).
+  // §2 fixes the state and action sets (not the horizon, discount or μ_0); taxi's are mfg's own
+  // (100 x 100 zones, 3 prices).
   for (const auto& [name, S, A] : std::vector<std::tuple<std::string, std::int64_t, std::int64_t>>{
-           {"malware", 10, 2}, {"investment", 10, 2}, {"sis", 2, 2}}) {
+           {"malware", 10, 2}, {"investment", 10, 2}, {"sis", 2, 2}, {"taxi", 10000, 3}}) {
     auto m = mfg::makeModel(name);
     BOOST_CHECK_MESSAGE(m->numStates() == S, name);
     BOOST_CHECK_MESSAGE(m->numActions() == A, name);

@@ -6,6 +6,7 @@
 
 #include "Gather.hpp"
 #include "MpiFixture.hpp"
+#include "SuiteSizes.hpp"
 #include "solver/algorithms/TabularSolver.hpp"
 #include "solver/models/Registry.hpp"
 
@@ -49,7 +50,7 @@ void compare(const std::string& what, const std::vector<std::vector<double>>& a,
 
 BOOST_AUTO_TEST_CASE(every_model_and_solver_is_rank_invariant) {
   for (const auto& info : builtinModels()) {
-    const auto model = makeModel(info.name);
+    const auto model = makeModel(info.name, testing::suiteOverrides(info.name));
     if (model->noise()) continue;  // models with common noise are not part of the tabular suite
     for (const char* algorithm : {"omd", "fp", "fixed-point"}) {
       const std::string label = info.name + " / " + algorithm;

@@ -7,6 +7,7 @@
 #include "DenseReference.hpp"
 #include "Gather.hpp"
 #include "MpiFixture.hpp"
+#include "SuiteSizes.hpp"
 #include "TieModel.hpp"
 #include "TinyModel.hpp"
 #include "solver/algorithms/TabularSolver.hpp"
@@ -21,7 +22,7 @@ namespace {
 
 std::vector<double> run(const std::string& model_name, const std::string& algorithm, int iterations,
                         std::map<std::string, double> settings = {}, std::vector<double>* policy0 = nullptr) {
-  const auto model = makeModel(model_name);
+  const auto model = makeModel(model_name, testing::suiteOverrides(model_name));
   ExactEngine engine(*model, MPI_COMM_WORLD);
   auto solver = makeTabularSolver(algorithm, engine, settings);
   solver->solve(iterations);
