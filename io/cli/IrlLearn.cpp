@@ -124,15 +124,9 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   log.info("mfg irl: {} on {} from {} ({} plays of {} agents, T = {}, beta {}), {} rank(s)", config.method,
            config.model, config.demos, demos.plays, demos.agents, demos.steps, demos.beta, ranks);
 
-  std::vector<double> d_loss, info_loss, nll, seconds, exact;
   const long report = std::max(1L, config.iterations / 10);
   while (learner.iteration() < config.iterations) {
     const auto rec = learner.step();
-    d_loss.push_back(rec.discriminator_loss);
-    info_loss.push_back(rec.info_loss);
-    nll.push_back(rec.expert_nll);
-    seconds.push_back(rec.seconds);
-    exact.push_back(rec.exact_seconds);
     if (learner.iteration() % report == 0 || learner.iteration() == config.iterations)
       log.info("iteration {:>6}  D loss {:>9.5f}  info {:>9.5f}  expert NLL {:>9.5f}  {:.3f} s ({:.0f}% exact passes)",
                learner.iteration(), rec.discriminator_loss, rec.info_loss, rec.expert_nll, rec.seconds,
@@ -140,6 +134,14 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
     if (learner.iteration() % config.checkpoint_every == 0) learner.save(checkpoint, comm);
   }
   learner.save(checkpoint, comm);
+  std::vector<double> d_loss, info_loss, nll, seconds, exact;
+  for (const auto& rec : learner.history()) {
+    d_loss.push_back(rec.discriminator_loss);
+    info_loss.push_back(rec.info_loss);
+    nll.push_back(rec.expert_nll);
+    seconds.push_back(rec.seconds);
+    exact.push_back(rec.exact_seconds);
+  }
 
   irl::ScoringInput input;
   input.model = config.model;
@@ -165,11 +167,13 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
       io::Hid file = io::openParallel(tmp, comm, true);
       if (!file.valid()) throw std::runtime_error("cannot create " + tmp);
       io::Hid history = io::createGroup(file, "/history");
-      io::writeSerial(file, "/history/discriminator_loss", d_loss);
-      io::writeSerial(file, "/history/info_loss", info_loss);
-      io::writeSerial(file, "/history/expert_nll", nll);
-      io::writeSerial(file, "/history/seconds", seconds);
-      io::writeSerial(file, "/history/exact_seconds", exact);
+      if (!seconds.empty()) {  // HDF5 has no zero-length contiguous datasets; no iterations, no history
+        io::writeSerial(file, "/history/discriminator_loss", d_loss);
+        io::writeSerial(file, "/history/info_loss", info_loss);
+        io::writeSerial(file, "/history/expert_nll", nll);
+        io::writeSerial(file, "/history/seconds", seconds);
+        io::writeSerial(file, "/history/exact_seconds", exact);
+      }
       if (!contexts.empty()) writeTable(file, "/contexts", contexts);
       if (!score.clusters.empty()) {
         std::vector<double> c(score.clusters.begin(), score.clusters.end());

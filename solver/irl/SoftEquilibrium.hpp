@@ -1,7 +1,7 @@
 #pragma once
 // The entropy-regularised equilibrium of docs/methods.md §6: the soft best response with
 // temperature β against a flow, the flow that policy generates, repeated to a fixed point
-// ‖μ_new − μ‖_∞ < tolerance, with damping when the plain iteration stops contracting.
+// ‖μ_new − μ‖_∞ < tolerance, accelerated by Anderson mixing of the flows.
 #include <functional>
 
 #include "solver/engine/ExactEngine.hpp"
@@ -20,7 +20,7 @@ struct SoftEquilibrium {
   Values values;        ///< soft Q and V against `flow`
   int iterations = 0;
   double residual = 0.0;  ///< the last ‖μ_new − μ‖_∞
-  double damping = 1.0;   ///< the last step size of the flow update
+  double damping = 1.0;   ///< the last mixing weight of the flow update (halved at each restart)
   bool converged = false;
 };
 

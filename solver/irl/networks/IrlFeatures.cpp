@@ -21,12 +21,12 @@ IrlFeatures::IrlFeatures(const Model& model)
   }
 }
 
-void IrlFeatures::writeState(std::int64_t s, float* out) const {
+void IrlFeatures::writeState(std::int64_t s, double* out) const {
   if (one_hot_) {
-    std::fill(out, out + S_, 0.0f);
-    out[s] = 1.0f;
+    std::fill(out, out + S_, 0.0);
+    out[s] = 1.0;
   } else {
-    for (std::size_t k = 0; k < shape_.size(); ++k) out[k] = static_cast<float>(coords_[static_cast<std::size_t>(s)][k]);
+    for (std::size_t k = 0; k < shape_.size(); ++k) out[k] = static_cast<double>(coords_[static_cast<std::size_t>(s)][k]);
   }
 }
 
@@ -44,32 +44,32 @@ std::vector<std::vector<double>> IrlFeatures::moments(const GlobalTable& flow) c
 }
 
 void IrlFeatures::writeField(const GlobalTable& flow, const std::vector<std::vector<double>>& moments, std::int64_t t,
-                             std::int64_t s, float* out) const {
+                             std::int64_t s, double* out) const {
   const auto& mu = flow[static_cast<std::size_t>(t)];
   if (one_hot_) {
-    for (std::int64_t j = 0; j < S_; ++j) out[j] = static_cast<float>(mu[static_cast<std::size_t>(j)]);
+    for (std::int64_t j = 0; j < S_; ++j) out[j] = static_cast<double>(mu[static_cast<std::size_t>(j)]);
   } else {
-    out[0] = static_cast<float>(mu[static_cast<std::size_t>(s)] * static_cast<double>(S_));
-    for (std::size_t k = 0; k < shape_.size(); ++k) out[1 + k] = static_cast<float>(moments[static_cast<std::size_t>(t)][k]);
+    out[0] = static_cast<double>(mu[static_cast<std::size_t>(s)] * static_cast<double>(S_));
+    for (std::size_t k = 0; k < shape_.size(); ++k) out[1 + k] = static_cast<double>(moments[static_cast<std::size_t>(t)][k]);
   }
 }
 
 torch::Tensor IrlFeatures::rewardGrid(const GlobalTable& flow, std::int64_t first, std::int64_t last) const {
   const std::int64_t n = last - first, D = rewardInputs(), SI = stateInputs();
-  auto out = torch::zeros({T_, n, A_, D}, torch::kFloat32);
-  float* x = out.data_ptr<float>();
+  auto out = torch::zeros({T_, n, A_, D}, torch::kFloat64);
+  double* x = out.data_ptr<double>();
   const auto mom = moments(flow);
   for (std::int64_t t = 0; t < T_; ++t)
     for (std::int64_t i = 0; i < n; ++i) {
-      float* row = x + ((t * n + i) * A_) * D;
+      double* row = x + ((t * n + i) * A_) * D;
       writeState(first + i, row);
       writeField(flow, mom, t, first + i, row + SI + A_);
-      row[SI] = 1.0f;
+      row[SI] = 1.0;
       for (std::int64_t a = 1; a < A_; ++a) {
-        float* other = row + a * D;
+        double* other = row + a * D;
         std::copy(row, row + D, other);
-        other[SI] = 0.0f;
-        other[SI + a] = 1.0f;
+        other[SI] = 0.0;
+        other[SI + a] = 1.0;
       }
     }
   return out;
@@ -79,13 +79,13 @@ torch::Tensor IrlFeatures::rewardRows(const GlobalTable& flow, const std::vector
                                       const std::vector<std::int64_t>& s, const std::vector<std::int64_t>& a) const {
   const auto B = static_cast<std::int64_t>(t.size());
   const std::int64_t D = rewardInputs(), SI = stateInputs();
-  auto out = torch::zeros({B, D}, torch::kFloat32);
-  float* x = out.data_ptr<float>();
+  auto out = torch::zeros({B, D}, torch::kFloat64);
+  double* x = out.data_ptr<double>();
   const auto mom = moments(flow);
   for (std::int64_t k = 0; k < B; ++k) {
-    float* row = x + k * D;
+    double* row = x + k * D;
     writeState(s[static_cast<std::size_t>(k)], row);
-    row[SI + a[static_cast<std::size_t>(k)]] = 1.0f;
+    row[SI + a[static_cast<std::size_t>(k)]] = 1.0;
     writeField(flow, mom, t[static_cast<std::size_t>(k)], s[static_cast<std::size_t>(k)], row + SI + A_);
   }
   return out;
@@ -95,11 +95,11 @@ torch::Tensor IrlFeatures::potentialRows(const GlobalTable& flow, const std::vec
                                          const std::vector<std::int64_t>& s) const {
   const auto B = static_cast<std::int64_t>(t.size());
   const std::int64_t D = potentialInputs(), SI = stateInputs();
-  auto out = torch::zeros({B, D}, torch::kFloat32);
-  float* x = out.data_ptr<float>();
+  auto out = torch::zeros({B, D}, torch::kFloat64);
+  double* x = out.data_ptr<double>();
   const auto mom = moments(flow);
   for (std::int64_t k = 0; k < B; ++k) {
-    float* row = x + k * D;
+    double* row = x + k * D;
     writeState(s[static_cast<std::size_t>(k)], row);
     writeField(flow, mom, t[static_cast<std::size_t>(k)], s[static_cast<std::size_t>(k)], row + SI);
   }
@@ -108,14 +108,14 @@ torch::Tensor IrlFeatures::potentialRows(const GlobalTable& flow, const std::vec
 
 torch::Tensor IrlFeatures::policyGrid(const GlobalTable& flow, int t, std::int64_t first, std::int64_t last) const {
   const std::int64_t n = last - first, D = policyInputs(), SI = stateInputs();
-  auto out = torch::zeros({n, D}, torch::kFloat32);
-  float* x = out.data_ptr<float>();
+  auto out = torch::zeros({n, D}, torch::kFloat64);
+  double* x = out.data_ptr<double>();
   const auto mom = moments(flow);
   for (std::int64_t i = 0; i < n; ++i) {
-    float* row = x + i * D;
+    double* row = x + i * D;
     writeState(first + i, row);
     writeField(flow, mom, t, first + i, row + SI);
-    row[D - 1] = static_cast<float>(t) / static_cast<float>(T_);
+    row[D - 1] = static_cast<double>(t) / static_cast<double>(T_);
   }
   return out;
 }
@@ -123,9 +123,9 @@ torch::Tensor IrlFeatures::policyGrid(const GlobalTable& flow, int t, std::int64
 torch::Tensor IrlFeatures::policyRows(const GlobalTable& flow, const std::vector<std::int64_t>& t,
                                       const std::vector<std::int64_t>& s) const {
   auto rows = potentialRows(flow, t, s);
-  std::vector<float> time(t.size());
-  for (std::size_t k = 0; k < t.size(); ++k) time[k] = static_cast<float>(t[k]) / static_cast<float>(T_);
-  auto tt = torch::from_blob(time.data(), {static_cast<std::int64_t>(t.size()), 1}, torch::kFloat32).clone();
+  std::vector<double> time(t.size());
+  for (std::size_t k = 0; k < t.size(); ++k) time[k] = static_cast<double>(t[k]) / static_cast<double>(T_);
+  auto tt = torch::from_blob(time.data(), {static_cast<std::int64_t>(t.size()), 1}, torch::kFloat64).clone();
   return torch::cat({rows, tt}, 1);
 }
 
@@ -133,16 +133,16 @@ torch::Tensor IrlFeatures::trajectories(const GlobalTable& flow, const std::int6
                                         const std::int64_t* actions, std::int64_t agents) const {
   const std::int64_t D = trajectoryInputs(), SI = stateInputs(), LI = localInputs();
   const std::int64_t per_step = SI + LI + A_;
-  auto out = torch::zeros({agents, D}, torch::kFloat32);
-  float* x = out.data_ptr<float>();
+  auto out = torch::zeros({agents, D}, torch::kFloat64);
+  double* x = out.data_ptr<double>();
   for (std::int64_t i = 0; i < agents; ++i) {
-    float* row = x + i * D;
+    double* row = x + i * D;
     for (std::int64_t t = 0; t <= T_; ++t) {
-      float* step = row + t * per_step;
+      double* step = row + t * per_step;
       const std::int64_t s = states[i * (T_ + 1) + t];
       writeState(s, step);
-      if (LI) step[SI] = static_cast<float>(flow[static_cast<std::size_t>(t)][static_cast<std::size_t>(s)] * static_cast<double>(S_));
-      if (t < T_) step[SI + LI + actions[i * T_ + t]] = 1.0f;
+      if (LI) step[SI] = static_cast<double>(flow[static_cast<std::size_t>(t)][static_cast<std::size_t>(s)] * static_cast<double>(S_));
+      if (t < T_) step[SI + LI + actions[i * T_ + t]] = 1.0;
     }
   }
   return out;

@@ -2,7 +2,8 @@
 // The inputs of the inverse-RL networks (docs/methods.md §13). Small state spaces (≤ 64 states) are
 // one-hot and see the whole empirical mean field μ̂_t; larger ones see the state's normalised grid
 // coordinates, the local density μ̂_t(s)·|S| and the mean coordinates of μ̂_t (a fixed set of moments),
-// so that the input size does not grow with |S|. A context m, when there is one, is appended by the
+// so that the input size does not grow with |S|. Tensors are double: the learned reward is read by
+// fixed-point iterations that converge to 1e-10, below float32's resolution. A context m, when there is one, is appended by the
 // networks, not here.
 #include <torch/torch.h>
 
@@ -49,11 +50,11 @@ class IrlFeatures {
   std::int64_t fieldInputs() const { return one_hot_ ? S_ : 1 + static_cast<std::int64_t>(shape_.size()); }
   /// What a trajectory step adds besides the state and action: the local density (large models).
   std::int64_t localInputs() const { return one_hot_ ? 0 : 1; }
-  void writeState(std::int64_t s, float* out) const;
+  void writeState(std::int64_t s, double* out) const;
   /// Mean coordinates of μ̂_t for every t (large models; empty otherwise).
   std::vector<std::vector<double>> moments(const GlobalTable& flow) const;
   void writeField(const GlobalTable& flow, const std::vector<std::vector<double>>& moments, std::int64_t t,
-                  std::int64_t s, float* out) const;
+                  std::int64_t s, double* out) const;
 
   std::int64_t S_, A_, T_;
   std::vector<std::int64_t> shape_;

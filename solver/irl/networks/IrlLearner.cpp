@@ -26,13 +26,12 @@ constexpr double kFixedPointScale = 68719476736.0;  // 2^36
 constexpr double kFixedPointLimit = 1.0e7;
 
 /// Streams of the run's seeded generators (Plays.hpp streamSeed).
-enum Stream : std::uint64_t { kBatch = 1, kLatent = 2, kGenerated = 3 };
+enum Stream : std::uint64_t { kBatch = 1, kLatent = 2, kGenerated = 3, kInformation = 4 };
 
 constexpr int kSlots = 4;  // per play: discriminator loss, info loss, expert NLL, log q (baseline)
 
 torch::Tensor toTensor(const std::vector<double>& v) {
-  return torch::from_blob(const_cast<double*>(v.data()), {static_cast<std::int64_t>(v.size())}, torch::kFloat64)
-      .to(torch::kFloat32);
+  return torch::from_blob(const_cast<double*>(v.data()), {static_cast<std::int64_t>(v.size())}, torch::kFloat64).clone();
 }
 
 /// A standard normal from the top bits of the generator (Box–Muller), the same on every platform.
@@ -51,9 +50,12 @@ struct IrlLearner::PlayWork {
   torch::Tensor R;            ///< [T, n, A] on the group rank's states (with gradient)
   Policy pi;                  ///< the soft best response, owned rows
   GlobalTable pi_global;      ///< the same on all states
-  std::vector<std::int64_t> gen_states, gen_actions;
+  std::vector<std::int64_t> gen_states, gen_actions;    ///< the play generated with m
+  std::vector<std::int64_t> info_states, info_actions;  ///< the play generated with m_info
   std::int64_t gen_agents = 0;
-  torch::Tensor log_q_generated;  ///< log q(m̂ | generated play), with gradient in ψ
+  torch::Tensor m_info;           ///< a context drawn from the prior (information terms)
+  std::int64_t info_type = 0;     ///< categorical: its type
+  torch::Tensor log_q_generated;  ///< log q(m_info | information play), with gradient in ψ
   torch::Tensor discriminator;    ///< L_D (group root)
   double slots[kSlots] = {0, 0, 0, 0};
 };
@@ -102,6 +104,7 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
   // The same initial parameters on every rank: the generator is seeded before the modules are built.
   torch::manual_seed(settings.seed);
   nets_ = IrlNetworks(shape);
+  nets_->to(torch::kFloat64);  // double throughout: see IrlFeatures.hpp
   optimiser_ = std::make_unique<torch::optim::Adam>(nets_->parameters(), torch::optim::AdamOptions(settings.learning_rate));
 }
 
@@ -154,7 +157,7 @@ torch::Tensor IrlLearner::contextOf(std::int64_t play) {
   torch::NoGradGuard no_grad;
   const auto q = nets_->encode(trajectoriesOf(play));
   if (settings_.types > 0)
-    return torch::one_hot(q.logits.argmax(), settings_.types).to(torch::kFloat32);
+    return torch::one_hot(q.logits.argmax(), settings_.types).to(torch::kFloat64);
   return q.mean.clone();
 }
 
@@ -174,44 +177,71 @@ torch::Tensor IrlLearner::flatParameters() { return mfg::flatParameters(*nets_);
 
 void IrlLearner::setFlatParameters(const torch::Tensor& flat) { mfg::setFlatParameters(*nets_, flat); }
 
+GlobalTable IrlLearner::softPolicyFor(const torch::Tensor& R, const GlobalTable& flow, Policy& local, double& exact_seconds) {
+  // The exact soft best response to a reward table (owned rows) against a flow, gathered.
+  const auto& layout = engine_->layout();
+  const std::int64_t A = model_.numActions(), T = model_.numSteps();
+  const auto t0 = Clock::now();
+  const auto table_tensor = R.detach().contiguous();
+  const auto rows = layout.localRows();
+  std::vector<std::vector<double>> table(static_cast<std::size_t>(T));
+  const double* r = table_tensor.data_ptr<double>();
+  for (std::int64_t t = 0; t < T; ++t) table[static_cast<std::size_t>(t)].assign(r + t * rows, r + (t + 1) * rows);
+  table_model_->setTable(std::move(table), layout.begin());
+  local = softBestResponse(*engine_, temperature(), localFlow(flow));
+  GlobalTable global(static_cast<std::size_t>(T));
+  for (std::int64_t t = 0; t < T; ++t)
+    parallel::allGather(layout, local.pi[static_cast<std::size_t>(t)], static_cast<int>(A), global[static_cast<std::size_t>(t)]);
+  exact_seconds += since(t0);
+  return global;
+}
+
 void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
   const auto& d = plays_[static_cast<std::size_t>(w.play)];
   const bool root = groups_->groupRank() == 0;
-  // Context from the expert play: categorical through a straight-through one-hot (the reward sees
-  // one type, the encoder still gets a gradient), Gaussian by reparametrisation.
-  if (nets_->shape().hasContext()) {
+  const auto& layout = engine_->layout();
+  const std::int64_t A = model_.numActions(), T = model_.numSteps();
+  const auto item = static_cast<std::uint64_t>(iteration_) * static_cast<std::uint64_t>(demos_.plays) +
+                    static_cast<std::uint64_t>(w.play);
+  std::mt19937_64 rng(streamSeed(settings_.seed, kLatent, item));
+  const bool context = nets_->shape().hasContext();
+  // Context of the experts' play, drawn from q_ψ(m | play): a categorical by the Gumbel-max trick with
+  // a straight-through gradient (the reward reads one type, the encoder still gets a gradient, and
+  // while q is flat every type is tried); a Gaussian by reparametrisation.
+  if (context) {
     const auto q = nets_->encode(trajectoriesOf(w.play));
     if (settings_.types > 0) {
       const auto probs = torch::softmax(q.logits, 0);
-      w.type = probs.argmax().item<std::int64_t>();
-      w.m = torch::one_hot(torch::tensor(w.type), settings_.types).to(torch::kFloat32) + probs - probs.detach();
+      std::vector<double> gumbel(static_cast<std::size_t>(settings_.types));
+      for (auto& g : gumbel) g = -std::log(-std::log((static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53));
+      w.type = (q.logits.detach() + toTensor(gumbel)).argmax().item<std::int64_t>();
+      w.m = torch::one_hot(torch::tensor(w.type), settings_.types).to(torch::kFloat64) + probs - probs.detach();
     } else {
-      std::mt19937_64 rng(streamSeed(settings_.seed, kLatent,
-                                     static_cast<std::uint64_t>(iteration_) * static_cast<std::uint64_t>(demos_.plays) +
-                                         static_cast<std::uint64_t>(w.play)));
-      std::vector<float> eps(static_cast<std::size_t>(settings_.latent));
-      for (auto& e : eps) e = static_cast<float>(normal(rng));
-      const auto noise = torch::from_blob(eps.data(), {settings_.latent}, torch::kFloat32).clone();
-      w.m = q.mean + noise * torch::exp(q.log_std);
+      std::vector<double> eps(static_cast<std::size_t>(settings_.latent));
+      for (auto& e : eps) e = normal(rng);
+      w.m = q.mean + toTensor(eps) * torch::exp(q.log_std);
     }
   }
-  // The exact soft best response to the candidate reward against the play's flow.
-  const auto& layout = engine_->layout();
-  const std::int64_t A = model_.numActions(), T = model_.numSteps();
   w.R = nets_->reward(features_.rewardGrid(d.flow, layout.begin(), layout.end()), w.m);
-  const auto t0 = Clock::now();
-  {
-    const auto R = w.R.detach().to(torch::kFloat64).contiguous();
-    const auto rows = layout.localRows();
-    std::vector<std::vector<double>> table(static_cast<std::size_t>(T));
-    const double* r = R.data_ptr<double>();
-    for (std::int64_t t = 0; t < T; ++t) table[static_cast<std::size_t>(t)].assign(r + t * rows, r + (t + 1) * rows);
-    table_model_->setTable(std::move(table), layout.begin());
+  w.pi_global = softPolicyFor(w.R, d.flow, w.pi, exact_seconds);
+  // The information play: a context drawn from the prior (uniform over the types, or N(0, I)), its
+  // exact soft best response, and agents sampled under it; the encoder must recover the context.
+  torch::Tensor info_policy_R;
+  GlobalTable info_pi;
+  if (context) {
+    if (settings_.types > 0) {
+      w.info_type = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(settings_.types));
+      w.m_info = torch::one_hot(torch::tensor(w.info_type), settings_.types).to(torch::kFloat64);
+    } else {
+      std::vector<double> z(static_cast<std::size_t>(settings_.latent));
+      for (auto& e : z) e = normal(rng);
+      w.m_info = toTensor(z);
+    }
+    torch::NoGradGuard no_grad;
+    Policy local;
+    info_pi = softPolicyFor(nets_->reward(features_.rewardGrid(d.flow, layout.begin(), layout.end()), w.m_info), d.flow,
+                            local, exact_seconds);
   }
-  w.pi = softBestResponse(*engine_, temperature(), localFlow(d.flow));
-  w.pi_global.resize(static_cast<std::size_t>(T));
-  for (std::int64_t t = 0; t < T; ++t) parallel::allGather(layout, w.pi.pi[static_cast<std::size_t>(t)], static_cast<int>(A), w.pi_global[static_cast<std::size_t>(t)]);
-  exact_seconds += since(t0);
   if (!root) return;
   double nll = 0.0;
   for (std::size_t k = 0; k < d.t.size(); ++k)
@@ -219,25 +249,28 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
   w.slots[2] = nll / static_cast<double>(d.t.size());
   if (settings_.method == IrlMethod::Mfirl) return;
 
-  // A generated play: agents under π inside the play's flow, starting where the experts started.
+  // Generated plays: agents under a policy inside the play's flow, starting where the experts started.
   w.gen_agents = settings_.generated_agents > 0 ? settings_.generated_agents : std::min<std::int64_t>(demos_.agents, 1000);
-  w.gen_states.resize(static_cast<std::size_t>(w.gen_agents * (T + 1)));
-  w.gen_actions.resize(static_cast<std::size_t>(w.gen_agents * T));
-  samplePlay(model_, w.pi_global, d.flow, w.gen_agents,
-             streamSeed(settings_.seed, kGenerated,
-                        static_cast<std::uint64_t>(iteration_) * static_cast<std::uint64_t>(demos_.plays) +
-                            static_cast<std::uint64_t>(w.play)),
-             w.gen_states.data(), w.gen_actions.data(), d.initial);
-  if (nets_->shape().hasContext()) {
-    const auto q = nets_->encode(features_.trajectories(d.flow, w.gen_states.data(), w.gen_actions.data(), w.gen_agents));
-    const auto target = settings_.types > 0 ? torch::tensor(w.type) : w.m.detach();
+  const auto sample = [&](const GlobalTable& pi, std::uint64_t stream, std::vector<std::int64_t>& states,
+                          std::vector<std::int64_t>& actions) {
+    states.resize(static_cast<std::size_t>(w.gen_agents * (T + 1)));
+    actions.resize(static_cast<std::size_t>(w.gen_agents * T));
+    samplePlay(model_, pi, d.flow, w.gen_agents, streamSeed(settings_.seed, stream, item), states.data(),
+               actions.data(), d.initial);
+  };
+  sample(w.pi_global, kGenerated, w.gen_states, w.gen_actions);
+  if (context) {
+    sample(info_pi, kInformation, w.info_states, w.info_actions);
+    const auto q = nets_->encode(features_.trajectories(d.flow, w.info_states.data(), w.info_actions.data(), w.gen_agents));
+    const auto target = settings_.types > 0 ? torch::tensor(w.info_type) : w.m_info;
     w.log_q_generated = nets_->logContextProbability(q, target);
     w.slots[1] = -w.log_q_generated.item<double>();
     w.slots[3] = w.log_q_generated.item<double>();
   }
-  // The shaped discriminator f = r(s,a,μ̂_t,m) + γ h(s',μ̂_{t+1},m) − h(s,μ̂_t,m) against log π(a|s):
-  // log D = −softplus(log π − f), log(1 − D) = −softplus(f − log π).
-  const double gamma = model_.discount();
+  // The shaped discriminator on the scale of the experts' temperature: log π_E = (Q − V)/β, so
+  // f = (r(s,a,μ̂_t,m) + γ h(s',μ̂_{t+1},m) − h(s,μ̂_t,m)) / β keeps r on the true reward's scale, which
+  // is what the soft best response at β expects. log D = −softplus(log π − f), log(1 − D) = −softplus(f − log π).
+  const double gamma = model_.discount(), beta = temperature();
   const auto logits = [&](const std::vector<std::int64_t>& t, const std::vector<std::int64_t>& s,
                           const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& next) {
     std::vector<std::int64_t> t1(t);
@@ -248,7 +281,7 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
     std::vector<double> log_pi(t.size());
     for (std::size_t k = 0; k < t.size(); ++k)
       log_pi[k] = std::log(std::max(w.pi_global[static_cast<std::size_t>(t[k])][static_cast<std::size_t>(s[k] * A + a[k])], 1e-300));
-    return std::make_pair(r + gamma * h1 - h, toTensor(log_pi));
+    return std::make_pair((r + gamma * h1 - h) / beta, toTensor(log_pi));
   };
   const auto [f_e, lp_e] = logits(d.t, d.s, d.a, d.next);
   std::vector<std::int64_t> gt, gs, ga, gn;
@@ -297,7 +330,7 @@ torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_s
   const bool root = groups_->groupRank() == 0;
   const auto& d = plays_[static_cast<std::size_t>(w.play)];
   const std::int64_t T = model_.numSteps();
-  torch::Tensor loss = torch::zeros({}, torch::kFloat32);
+  torch::Tensor loss = torch::zeros({}, torch::kFloat64);
   switch (settings_.method) {
     case IrlMethod::Bc: {
       if (!root) break;
@@ -316,18 +349,19 @@ torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_s
       break;
     case IrlMethod::Pemmfirl: {
       if (root) {
-        // Information terms: the encoder must recover m̂ from the play m̂ generated (for ψ), and the
-        // reward is pushed, by the score-function surrogate, toward plays that reveal m̂ (for ω).
+        // Information terms: the encoder must recover the prior's context m_info from the play it
+        // generated (for ψ), and the score-function surrogate pushes the reward toward contexts whose
+        // plays reveal them (for ω).
         std::vector<std::int64_t> gt, gs, ga;
         for (std::int64_t i = 0; i < w.gen_agents; ++i)
           for (std::int64_t t = 0; t < T; ++t) {
             gt.push_back(t);
-            gs.push_back(w.gen_states[static_cast<std::size_t>(i * (T + 1) + t)]);
-            ga.push_back(w.gen_actions[static_cast<std::size_t>(i * T + t)]);
+            gs.push_back(w.info_states[static_cast<std::size_t>(i * (T + 1) + t)]);
+            ga.push_back(w.info_actions[static_cast<std::size_t>(i * T + t)]);
           }
         std::vector<double> discount(gt.size());
         for (std::size_t k = 0; k < gt.size(); ++k) discount[k] = std::pow(model_.discount(), static_cast<double>(gt[k]));
-        const auto returns = (nets_->reward(features_.rewardRows(d.flow, gt, gs, ga), w.m.detach()) * toTensor(discount)).sum() /
+        const auto returns = (nets_->reward(features_.rewardRows(d.flow, gt, gs, ga), w.m_info) * toTensor(discount)).sum() /
                              static_cast<double>(w.gen_agents);
         const double advantage = w.log_q_generated.item<double>() - baseline;
         loss = w.discriminator + settings_.c_info * (-w.log_q_generated - advantage * returns);
@@ -347,13 +381,14 @@ IrlIterationRecord IrlLearner::step() {
   for (auto& p : nets_->parameters()) {
     const auto n = static_cast<std::size_t>(p.numel());
     std::vector<double> part(g.begin() + static_cast<std::ptrdiff_t>(at), g.begin() + static_cast<std::ptrdiff_t>(at + n));
-    p.mutable_grad() = toTensor(part).reshape(p.sizes());
+    p.mutable_grad() = toTensor(part).reshape(p.sizes()).clone();  // an owned tensor: zero_grad detaches it in place
     at += n;
   }
   optimiser_->step();
   ++iteration_;
   rec.iteration = iteration_;
   rec.seconds = parallel::broadcast(world_, since(t0));
+  history_.push_back(rec);
   return rec;
 }
 
@@ -438,6 +473,11 @@ void IrlLearner::save(const std::string& path, MPI_Comm comm) {
                                             static_cast<std::int64_t>(s.types), static_cast<std::int64_t>(s.latent),
                                             static_cast<std::int64_t>(s.hidden)}));
       archive.write("iteration", torch::tensor({static_cast<std::int64_t>(iteration_)}));
+      std::vector<double> h;
+      for (const auto& r : history_)
+        h.insert(h.end(), {static_cast<double>(r.iteration), r.discriminator_loss, r.info_loss, r.expert_nll, r.seconds,
+                           r.exact_seconds});
+      archive.write("history", torch::tensor(h, torch::kFloat64));
       nets_->save(net);
       optimiser_->save(opt);
       archive.write("networks", net);
@@ -475,9 +515,18 @@ void IrlLearner::load(const std::string& path) {
     if (shape[static_cast<std::int64_t>(k)].item<std::int64_t>() != want[k])
       throw InputError(fmt::format("{} holds networks of another method, model or shape (--method, --types, --latent)", path));
   try {
+    torch::Tensor h;
+    archive.read("history", h);
+    if (h.numel() % 6 != 0) throw std::runtime_error("a history of the wrong length");
+    history_.clear();
+    const auto hc = h.contiguous();
+    const double* v = hc.data_ptr<double>();
+    for (std::int64_t k = 0; k < h.numel(); k += 6)
+      history_.push_back({static_cast<int>(v[k]), v[k + 1], v[k + 2], v[k + 3], v[k + 4], v[k + 5]});
     archive.read("networks", net);
     archive.read("optimiser", opt);
     nets_->load(net);
+    nets_->to(torch::kFloat64);
     optimiser_->load(opt);
   } catch (const std::exception& e) {
     throw InputError(fmt::format("cannot resume from {}: {}", path, e.what()));

@@ -67,6 +67,8 @@ class IrlLearner {
   /// flatParameters()) without a step; `record` gets the iteration's losses.
   std::vector<double> gradient(IrlIterationRecord* record = nullptr);
   int iteration() const { return iteration_; }
+  /// Every iteration's record since the start (kept in the checkpoint, so a resumed run continues it).
+  const std::vector<IrlIterationRecord>& history() const { return history_; }
   const IrlSettings& settings() const { return settings_; }
   double temperature() const { return demos_.beta; }
   const IrlFeatures& features() const { return features_; }
@@ -103,6 +105,7 @@ class IrlLearner {
   std::vector<std::int64_t> batch();
   torch::Tensor trajectoriesOf(std::int64_t play);
   void forwardPlay(PlayWork& w, double& exact_seconds);
+  GlobalTable softPolicyFor(const torch::Tensor& R, const GlobalTable& flow, Policy& local, double& exact_seconds);
   torch::Tensor playLoss(PlayWork& w, double baseline, double& exact_seconds);
   torch::Tensor behaviourCloning(PlayWork& w, double& exact_seconds);
   MeanFieldFlow localFlow(const GlobalTable& flow) const;
@@ -120,6 +123,7 @@ class IrlLearner {
   IrlNetworks nets_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimiser_;
   int iteration_ = 0;
+  std::vector<IrlIterationRecord> history_;
 };
 
 }  // namespace mfg::irl

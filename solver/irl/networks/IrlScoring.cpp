@@ -266,7 +266,7 @@ IrlScore scoreIrl(IrlLearner& learner, const ScoringInput& input, MPI_Comm comm)
         for (auto p : members)
           for (std::size_t j = 0; j < ts.context.size(); ++j) ts.context[j] += contexts[p][j] / static_cast<double>(members.size());
       }
-      m = torch::tensor(ts.context, torch::kFloat64).to(torch::kFloat32);
+      m = torch::tensor(ts.context, torch::kFloat64);
     }
     auto params = input.parameters;
     for (const auto& [key, value] : types[static_cast<std::size_t>(k)]) params[key] = {value};
