@@ -165,7 +165,7 @@ void addIrlCommands(CLI::App& app, IrlOptions& o) {
   i->add_option("--groups", o.irl.groups, "Rank groups; each splits the states of its plays' exact passes (0: one per rank)")
       ->capture_default_str();
   i->add_option("--generated-agents", o.irl.generated_agents,
-                "Agents of each generated play (0: as many as a demonstrated play, at most 1000)")->capture_default_str();
+                "Agents of each generated play (0: as many as a demonstrated play, at most 64)")->capture_default_str();
   i->add_option("--checkpoint-every", o.irl.checkpoint_every, "Iterations between writes of OUT/reward.pt")->capture_default_str();
   i->add_flag("--resume", o.irl.resume, "Continue from OUT/reward.pt");
   i->add_flag("--no-plots", o.no_plots, "Do not draw OUT/irl_type*.png/pdf");

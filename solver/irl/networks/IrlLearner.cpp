@@ -26,7 +26,7 @@ constexpr double kFixedPointScale = 68719476736.0;  // 2^36
 constexpr double kFixedPointLimit = 1.0e7;
 
 /// Streams of the run's seeded generators (Plays.hpp streamSeed).
-enum Stream : std::uint64_t { kBatch = 1, kLatent = 2, kGenerated = 3, kInformation = 4 };
+enum Stream : std::uint64_t { kBatch = 1, kLatent = 2, kGenerated = 3, kInformation = 4, kExpertSubset = 5 };
 
 constexpr int kSlots = 4;  // per play: discriminator loss, info loss, expert NLL, log q (baseline)
 
@@ -46,6 +46,7 @@ double normal(std::mt19937_64& rng) {
 struct IrlLearner::PlayWork {
   std::int64_t play = 0;
   torch::Tensor m;            ///< the context the reward reads (with gradient), or undefined
+  torch::Tensor q;            ///< categorical: q_ψ(·|play) (with gradient)
   std::int64_t type = 0;      ///< categorical: the type m points at
   torch::Tensor R;            ///< [T, n, A] on the group rank's states (with gradient)
   Policy pi;                  ///< the soft best response, owned rows
@@ -212,6 +213,7 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
     const auto q = nets_->encode(trajectoriesOf(w.play));
     if (settings_.types > 0) {
       const auto probs = torch::softmax(q.logits, 0);
+      w.q = probs;
       std::vector<double> gumbel(static_cast<std::size_t>(settings_.types));
       for (auto& g : gumbel) g = -std::log(-std::log((static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53));
       w.type = (q.logits.detach() + toTensor(gumbel)).argmax().item<std::int64_t>();
@@ -250,7 +252,7 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
   if (settings_.method == IrlMethod::Mfirl) return;
 
   // Generated plays: agents under a policy inside the play's flow, starting where the experts started.
-  w.gen_agents = settings_.generated_agents > 0 ? settings_.generated_agents : std::min<std::int64_t>(demos_.agents, 1000);
+  w.gen_agents = settings_.generated_agents > 0 ? settings_.generated_agents : std::min<std::int64_t>(demos_.agents, 64);
   const auto sample = [&](const GlobalTable& pi, std::uint64_t stream, std::vector<std::int64_t>& states,
                           std::vector<std::int64_t>& actions) {
     states.resize(static_cast<std::size_t>(w.gen_agents * (T + 1)));
@@ -283,7 +285,22 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
       log_pi[k] = std::log(std::max(w.pi_global[static_cast<std::size_t>(t[k])][static_cast<std::size_t>(s[k] * A + a[k])], 1e-300));
     return std::make_pair((r + gamma * h1 - h) / beta, toTensor(log_pi));
   };
-  const auto [f_e, lp_e] = logits(d.t, d.s, d.a, d.next);
+  // As many expert transitions as generated ones, drawn without replacement from the play.
+  std::vector<std::int64_t> et, es, ea, en;
+  {
+    const auto n = d.t.size(), want = std::min<std::size_t>(n, static_cast<std::size_t>(w.gen_agents * T));
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::mt19937_64 pick(streamSeed(settings_.seed, kExpertSubset, item));
+    for (std::size_t i = 0; i < want; ++i) std::swap(order[i], order[i + pick() % (n - i)]);
+    for (std::size_t i = 0; i < want; ++i) {
+      et.push_back(d.t[order[i]]);
+      es.push_back(d.s[order[i]]);
+      ea.push_back(d.a[order[i]]);
+      en.push_back(d.next[order[i]]);
+    }
+  }
+  const auto [f_e, lp_e] = logits(et, es, ea, en);
   std::vector<std::int64_t> gt, gs, ga, gn;
   for (std::int64_t i = 0; i < w.gen_agents; ++i)
     for (std::int64_t t = 0; t < T; ++t) {
@@ -297,7 +314,8 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
   w.slots[0] = w.discriminator.item<double>();
 }
 
-torch::Tensor IrlLearner::behaviourCloning(PlayWork& w, double& exact_seconds) {
+torch::Tensor IrlLearner::behaviourCloning(PlayWork& w, const Policy& pi, const torch::Tensor& R, double* nll,
+                                           double& exact_seconds) {
   // Σ_t Σ_{s,a} c_t(s,a) log π_t(a|s) has gradient (1/β) Σ ν·dR in the reward table, ν the occupancy of
   // w_t = c_t − c_t(s) π_t started from zero (ExactEngine::occupancy); its surrogate −(1/(βT)) Σ ν·R
   // carries that gradient to the networks. c is the play's empirical occupancy.
@@ -311,19 +329,20 @@ torch::Tensor IrlLearner::behaviourCloning(PlayWork& w, double& exact_seconds) {
     const std::int64_t s = d.s[k];
     if (s < layout.begin() || s >= layout.end()) continue;
     auto& row = inject[static_cast<std::size_t>(d.t[k])];
-    const double* p = w.pi.pi[static_cast<std::size_t>(d.t[k])].data() + (s - first) * A;
+    const double* p = pi.pi[static_cast<std::size_t>(d.t[k])].data() + (s - first) * A;
     for (std::int64_t a = 0; a < A; ++a) row[static_cast<std::size_t>((s - first) * A + a)] -= weight * p[a];
     row[static_cast<std::size_t>((s - first) * A + d.a[k])] += weight;
+    if (nll) *nll -= weight * std::log(std::max(p[d.a[k]], 1e-300)) / static_cast<double>(T);
   }
   const auto t0 = Clock::now();
   const auto uniform = Policy::uniform(layout, static_cast<int>(T));
-  const auto nu = engine_->occupancy(w.pi, localFlow(d.flow), uniform, {}, inject, model_.discount());
+  const auto nu = engine_->occupancy(pi, localFlow(d.flow), uniform, {}, inject, model_.discount());
   exact_seconds += since(t0);
   std::vector<double> flat;
   flat.reserve(nR * static_cast<std::size_t>(T));
   for (const auto& row : nu) flat.insert(flat.end(), row.begin(), row.end());
-  const auto nu_t = toTensor(flat).reshape(w.R.sizes());
-  return -(nu_t * w.R).sum() / (temperature() * static_cast<double>(T));
+  const auto nu_t = toTensor(flat).reshape(R.sizes());
+  return -(nu_t * R).sum() / (temperature() * static_cast<double>(T));
 }
 
 torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_seconds) {
@@ -342,7 +361,7 @@ torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_s
       break;
     }
     case IrlMethod::Mfirl:
-      loss = behaviourCloning(w, exact_seconds);
+      loss = behaviourCloning(w, w.pi, w.R, nullptr, exact_seconds);
       break;
     case IrlMethod::MfAirl:
       if (root) loss = w.discriminator;
@@ -366,7 +385,28 @@ torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_s
         const double advantage = w.log_q_generated.item<double>() - baseline;
         loss = w.discriminator + settings_.c_info * (-w.log_q_generated - advantage * returns);
       }
-      if (settings_.c_imit > 0.0) loss = loss + settings_.c_imit * behaviourCloning(w, exact_seconds);
+      if (settings_.c_imit > 0.0) {
+        if (settings_.types > 0) {
+          // −E_{k ~ q(·|play)} log π_k(a_E | s_E) with the expectation over the K types taken exactly
+          // (K soft best responses) instead of sampled: the reward of type k learns with weight q_k, and
+          // the encoder moves q toward the types that explain the play best.
+          const auto& d = plays_[static_cast<std::size_t>(w.play)];
+          const auto& layout = engine_->layout();
+          torch::Tensor expected = torch::zeros({}, torch::kFloat64);
+          for (int k = 0; k < settings_.types; ++k) {
+            const auto m = torch::one_hot(torch::tensor(static_cast<std::int64_t>(k)), settings_.types).to(torch::kFloat64);
+            const auto R = nets_->reward(features_.rewardGrid(d.flow, layout.begin(), layout.end()), m);
+            Policy pi;
+            softPolicyFor(R, d.flow, pi, exact_seconds);
+            double nll = 0.0;
+            const auto surrogate = behaviourCloning(w, pi, R, &nll, exact_seconds);
+            expected = expected + w.q.detach()[k] * surrogate + w.q[k] * nll;
+          }
+          loss = loss + settings_.c_imit * expected;
+        } else {
+          loss = loss + settings_.c_imit * behaviourCloning(w, w.pi, w.R, nullptr, exact_seconds);
+        }
+      }
       break;
     }
   }

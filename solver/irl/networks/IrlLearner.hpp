@@ -43,7 +43,9 @@ struct IrlSettings {
   int hidden = 64;
   std::uint64_t seed = 0;
   int groups = 0;              ///< rank groups (0: one per rank, at most one per play of a batch)
-  std::int64_t generated_agents = 0;  ///< agents of a generated play (0: as many as a demonstrated one, ≤ 1000)
+  /// Agents of a generated play (0: as many as a demonstrated one, at most 64); the discriminator
+  /// reads as many expert transitions, drawn from the play, as generated ones.
+  std::int64_t generated_agents = 0;
 };
 
 struct IrlIterationRecord {
@@ -107,7 +109,9 @@ class IrlLearner {
   void forwardPlay(PlayWork& w, double& exact_seconds);
   GlobalTable softPolicyFor(const torch::Tensor& R, const GlobalTable& flow, Policy& local, double& exact_seconds);
   torch::Tensor playLoss(PlayWork& w, double baseline, double& exact_seconds);
-  torch::Tensor behaviourCloning(PlayWork& w, double& exact_seconds);
+  /// The surrogate of −(1/T) Σ c log π for the soft best response `pi` to the table R (owned rows);
+  /// adds this rank's share of that negative log-likelihood to *nll when given.
+  torch::Tensor behaviourCloning(PlayWork& w, const Policy& pi, const torch::Tensor& R, double* nll, double& exact_seconds);
   MeanFieldFlow localFlow(const GlobalTable& flow) const;
 
   const Model& model_;
