@@ -48,6 +48,7 @@ struct IrlLearner::PlayWork {
   torch::Tensor m;            ///< the context the reward reads (with gradient), or undefined
   torch::Tensor q;            ///< categorical: q_ψ(·|play) (with gradient)
   std::int64_t type = 0;      ///< categorical: the type m points at
+  torch::Tensor grid;         ///< the reward's inputs on the (t, s, a) grid of the group rank's states
   torch::Tensor R;            ///< [T, n, A] on the group rank's states (with gradient)
   Policy pi;                  ///< the soft best response, owned rows
   GlobalTable pi_global;      ///< the same on all states
@@ -224,7 +225,9 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
       w.m = q.mean + toTensor(eps) * torch::exp(q.log_std);
     }
   }
-  w.R = nets_->reward(features_.rewardGrid(d.flow, layout.begin(), layout.end()), w.m);
+  // The grid's inputs depend on the play only: built once, read by every context's reward.
+  w.grid = features_.rewardGrid(d.flow, layout.begin(), layout.end());
+  w.R = nets_->reward(w.grid, w.m);
   w.pi_global = softPolicyFor(w.R, d.flow, w.pi, exact_seconds);
   // The information play: a context drawn from the prior (uniform over the types, or N(0, I)), its
   // exact soft best response, and agents sampled under it; the encoder must recover the context.
@@ -241,7 +244,7 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
     }
     torch::NoGradGuard no_grad;
     Policy local;
-    info_pi = softPolicyFor(nets_->reward(features_.rewardGrid(d.flow, layout.begin(), layout.end()), w.m_info), d.flow,
+    info_pi = softPolicyFor(nets_->reward(w.grid, w.m_info), d.flow,
                             local, exact_seconds);
   }
   if (!root) return;
@@ -391,11 +394,10 @@ torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_s
           // (K soft best responses) instead of sampled: the reward of type k learns with weight q_k, and
           // the encoder moves q toward the types that explain the play best.
           const auto& d = plays_[static_cast<std::size_t>(w.play)];
-          const auto& layout = engine_->layout();
           torch::Tensor expected = torch::zeros({}, torch::kFloat64);
           for (int k = 0; k < settings_.types; ++k) {
             const auto m = torch::one_hot(torch::tensor(static_cast<std::int64_t>(k)), settings_.types).to(torch::kFloat64);
-            const auto R = nets_->reward(features_.rewardGrid(d.flow, layout.begin(), layout.end()), m);
+            const auto R = nets_->reward(w.grid, m);
             Policy pi;
             softPolicyFor(R, d.flow, pi, exact_seconds);
             double nll = 0.0;
