@@ -15,4 +15,6 @@ bash "$root/jobs/setup.sh"
 build="${MFG_BUILD_DIR:-$root/build}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 cd "$build"
-ctest --output-on-failure --timeout 900 "$@"
+# Tests run side by side, one per core: MPI suites reserve as many cores as they have ranks, and
+# the suites whose assertions involve wall-clock limits (Slurm jobs, signals) run alone.
+ctest --output-on-failure --timeout 900 -j "$(nproc 2>/dev/null || echo 2)" "$@"

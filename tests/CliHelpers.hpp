@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/results_collector.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -29,12 +30,31 @@ inline Run mfg(int ranks, const std::string& args) {
   return mfgtest::shell(launcher + MFG_BINARY + " " + args);
 }
 
-/// A path under this process's own scratch folder, `/tmp/mfg-<suite>-<pid>/name`.
+/// This process's own scratch folder, `/tmp/mfg-<suite>-<pid>`.
+inline fs::path scratchRoot() {
+  return fs::temp_directory_path() / (std::string("mfg-") + MFG_SUITE + "-" + std::to_string(::getpid()));
+}
+
+/// A path under the scratch folder, `/tmp/mfg-<suite>-<pid>/name`.
 inline fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / (std::string("mfg-") + MFG_SUITE + "-" + std::to_string(::getpid())) / name;
+  const fs::path p = scratchRoot() / name;
   fs::create_directories(p.parent_path());
   return p;
 }
+
+/// Removes the scratch folder when every test of the suite passed, so that repeated runs do not
+/// fill /tmp (some suites write ~200 MB); after a failure it stays for inspection.
+struct ScratchCleanup {
+  ScratchCleanup() = default;
+  ScratchCleanup(const ScratchCleanup&) = delete;
+  ScratchCleanup& operator=(const ScratchCleanup&) = delete;
+  ~ScratchCleanup() {
+    namespace ut = boost::unit_test;
+    if (!ut::results_collector.results(ut::framework::master_test_suite().p_id).passed()) return;
+    std::error_code ec;
+    fs::remove_all(scratchRoot(), ec);
+  }
+};
 
 inline std::vector<hsize_t> datasetShape(hid_t file, const char* name) {
   const hid_t d = H5Dopen2(file, name, H5P_DEFAULT);
@@ -96,3 +116,6 @@ inline std::string sha256sum(const fs::path& file) {
 }
 
 }  // namespace clitest
+
+using CliScratchCleanup = clitest::ScratchCleanup;
+BOOST_TEST_GLOBAL_FIXTURE(CliScratchCleanup);
