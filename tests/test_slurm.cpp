@@ -351,8 +351,9 @@ BOOST_AUTO_TEST_CASE(a_rank_that_dies_fails_the_job_within_seconds) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   BOOST_TEST_MESSAGE("job " << info.state << " " << seconds << " s after rank 1 died");
   BOOST_TEST(info.state == "FAILED", fileText(out / "job.log"));
-  // Below the cluster's KillWait (10 s): the survivor ends itself (the StopRequest deadline, 5 s
-  // for iterations this short) rather than waiting for Slurm's SIGKILL.
-  BOOST_TEST(seconds < 9.0);
+  // Well below the cluster's KillWait (30 s): the survivor ends itself (the StopRequest deadline,
+  // 5 s for iterations this short) rather than waiting for Slurm's SIGKILL. The margin is wide so
+  // that a loaded machine cannot fail the test (about 5 s measured; 9.3 s on a machine busy compiling).
+  BOOST_TEST(seconds < 25.0);
   BOOST_TEST(checkpointIteration(out / "run" / "checkpoint.pt") >= 5);  // the last checkpoint is whole
 }
