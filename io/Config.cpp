@@ -100,6 +100,8 @@ std::vector<SettingRange> trainSettingRanges() {
       {"eval_every", true, 1, static_cast<double>(kMaxIterations)},
       {"checkpoint_every", true, 1, static_cast<double>(kMaxIterations)},
       {"time_limit", false, 0, 1e9},
+      {"particles", true, 1, 1e8},
+      {"learners", true, 1, 1e5},
   };
 }
 

@@ -1,4 +1,4 @@
-// `mfg train`: SPG / RSPG (solver/learn) with periodic evaluation, checkpoints, resume and a wall
+// `mfg train`: SPG / RSPG (solver/learn) or IPPO / RIPPO (solver/rl) with periodic evaluation, checkpoints, resume and a wall
 // budget. Writes OUT/checkpoint.pt (every K iterations and at the end), OUT/result.h5 and
 // OUT/summary.json.
 #include <chrono>
@@ -15,6 +15,7 @@
 #include "parallel/Collectives.hpp"
 #include "parallel/StopRequest.hpp"
 #include "solver/learn/PolicyGradient.hpp"
+#include "solver/rl/PpoTrainer.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
 
@@ -44,7 +45,7 @@ struct History {
 };
 
 void writeTrainResult(const std::string& path, const Model& model, const TrainConfig& config, const History& h,
-                      const PolicyGradientTrainer::PathSnapshot& snap) {
+                      const PathSnapshot& snap) {
   const std::string tmp = path + ".partial";
   {
     io::Hid file = io::openParallel(tmp, MPI_COMM_SELF, true);
@@ -109,8 +110,13 @@ int train(const TrainConfig& config, MPI_Comm comm) {
   parallel::StopRequest stop_request;
   io::Logger log(comm);
   const auto model = makeModel(config.model, config.parameters);
-  if (config.algorithm != "spg" && config.algorithm != "rspg")
-    throw InputError("algorithm = '" + config.algorithm + "' is invalid for train (valid: spg, rspg)");
+  const bool structural = config.algorithm == "spg" || config.algorithm == "rspg";
+  if (!structural && config.algorithm != "ippo" && config.algorithm != "rippo")
+    throw InputError("algorithm = '" + config.algorithm + "' is invalid for train (valid: spg, rspg, ippo, rippo)");
+  if (config.particles < 1 || config.particles > 100000000)
+    throw InputError("particles = " + std::to_string(config.particles) + " is invalid (valid: 1..100000000)");
+  if (config.learners < 1 || config.learners > 100000)
+    throw InputError("learners = " + std::to_string(config.learners) + " is invalid (valid: 1..100000)");
   if (config.iterations < 0 || config.iterations > io::kMaxIterations)
     throw InputError("iterations = " + std::to_string(config.iterations) + " is out of range [0, " +
                      std::to_string(io::kMaxIterations) + "]");
@@ -133,17 +139,34 @@ int train(const TrainConfig& config, MPI_Comm comm) {
                      std::to_string(world_size) + ")");
 
   setThreads(threadsPerRank());
-  TrainSettings settings;
-  settings.recurrent = config.algorithm == "rspg";
-  settings.paths = config.paths;
-  settings.learning_rate = config.learning_rate;
-  settings.iterations = config.iterations;
-  settings.seed = config.seed;
-  settings.groups = config.groups;
-  settings.eval_paths = config.eval_paths;
-  settings.state_as_index = config.state_encoding == "index";
-  settings.inject_nan_at = config.inject_nan_at;
-  PolicyGradientTrainer trainer(*model, comm, settings);
+  std::unique_ptr<Trainer> learner;
+  if (structural) {
+    TrainSettings settings;
+    settings.recurrent = config.algorithm == "rspg";
+    settings.paths = config.paths;
+    settings.learning_rate = config.learning_rate;
+    settings.iterations = config.iterations;
+    settings.seed = config.seed;
+    settings.groups = config.groups;
+    settings.eval_paths = config.eval_paths;
+    settings.state_as_index = config.state_encoding == "index";
+    settings.inject_nan_at = config.inject_nan_at;
+    learner = std::make_unique<PolicyGradientTrainer>(*model, comm, settings);
+  } else {
+    rl::PpoSettings settings;
+    settings.recurrent = config.algorithm == "rippo";
+    settings.paths = config.paths;
+    settings.particles = config.particles;
+    settings.learners_per_path = config.learners;
+    settings.learning_rate = config.learning_rate;
+    settings.iterations = config.iterations;
+    settings.seed = config.seed;
+    settings.groups = config.groups;
+    settings.eval_paths = config.eval_paths;
+    settings.state_as_index = config.state_encoding == "index";
+    learner = std::make_unique<rl::PpoTrainer>(*model, comm, settings);
+  }
+  Trainer& trainer = *learner;
   trainer.setup();
   makeDirectory(config.out, comm);
   const auto dir = std::filesystem::path(config.out);
@@ -184,9 +207,12 @@ int train(const TrainConfig& config, MPI_Comm comm) {
                ev.ci_high, "-", trained_seconds);
   };
 
-  log.info("mfg train: model {} ({} states x {} actions, {} steps), {} with {} paths, {} iterations, {} rank(s) x {} "
+  log.info("mfg train: model {} ({} states x {} actions, {} steps), {} with {} paths{}, {} iterations, {} rank(s) x {} "
            "thread(s)",
            model->name(), model->numStates(), model->numActions(), model->numSteps(), config.algorithm, config.paths,
+           structural ? std::string()
+                      : fmt::format(" ({} learners each, {} particles per sampled sequence)", config.learners,
+                                    config.particles),
            config.iterations, world_size, threadsPerRank());
   log.info("{:>8}  {:>14}  {:>20}  {:>14}  {:>10}", "iter", "clairvoyant", "95% CI", "exact (tree)", "train [s]");
 
@@ -270,6 +296,10 @@ int train(const TrainConfig& config, MPI_Comm comm) {
       {"result", "result.h5"},
       {"checkpoint", "checkpoint.pt"},
   };
+  if (!structural) {
+    summary["particles"] = config.particles;
+    summary["learners_per_path"] = config.learners;
+  }
   if (!std::isnan(history.non_anticipative.back())) summary["non_anticipative_exploitability"] = history.non_anticipative.back();
   io::writeTextAtomically((dir / "summary.json").string(), summary.dump(2) + "\n", comm);
   log.info("final clairvoyant exploitability {:.6g} after {} iterations ({:.2f} s of training); wrote {}",

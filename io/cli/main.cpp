@@ -122,15 +122,20 @@ int run(int argc, char** argv, const std::string&) {
   std::vector<std::string> train_set;
   auto* t = app.add_subcommand("train",
                                "Train a network policy with SPG or RSPG (exact mean-field passes, sampled common "
-                               "noise); writes OUT/checkpoint.pt, OUT/result.h5 and OUT/summary.json");
+                               "noise) or with the sample-based baselines IPPO and RIPPO (learners in sampled "
+                               "mean-field sequences); writes OUT/checkpoint.pt, OUT/result.h5 and OUT/summary.json");
   t->add_option("--model", tr.model, "Model name (see `mfg models`)")->capture_default_str();
-  t->add_option("--algorithm", tr.algorithm, "spg | rspg")->capture_default_str();
+  t->add_option("--algorithm", tr.algorithm, "spg | rspg | ippo | rippo")->capture_default_str();
   t->add_option("--set", train_set, "Model parameter override key=value (repeatable)");
   t->add_option("--config", train_config,
                 "TOML config (model, algorithm, iterations, out, [parameters], [settings] with paths, "
-                "learning_rate, seed, groups, eval_paths, eval_every, checkpoint_every, time_limit)");
+                "learning_rate, seed, groups, eval_paths, eval_every, checkpoint_every, time_limit, particles, "
+                "learners)");
   t->add_option("--iterations", tr.iterations, "Gradient steps")->capture_default_str();
   t->add_option("--paths", tr.paths, "Noise paths per step (N)")->capture_default_str();
+  t->add_option("--particles", tr.particles, "ippo, rippo: particles of each sampled mean-field sequence")
+      ->capture_default_str();
+  t->add_option("--learners", tr.learners, "ippo, rippo: learners acting on each noise path")->capture_default_str();
   t->add_option("--learning-rate", tr.learning_rate, "Adam's initial rate (decays linearly to 0.1x)")
       ->capture_default_str();
   t->add_option("--seed", tr.seed, "Seed of θ and of the sampled paths")->capture_default_str();
@@ -286,6 +291,8 @@ int run(int argc, char** argv, const std::string&) {
         else if (key == "eval_every") merged.eval_every = static_cast<long>(value);
         else if (key == "checkpoint_every") merged.checkpoint_every = static_cast<long>(value);
         else if (key == "time_limit") merged.time_limit = value;
+        else if (key == "particles") merged.particles = static_cast<std::int64_t>(value);
+        else if (key == "learners") merged.learners = static_cast<int>(value);
       }
     }
     mfg::io::applySetItems(train_set, merged.parameters);

@@ -1,7 +1,5 @@
 #include "solver/learn/PolicyGradient.hpp"
 
-#include "solver/certify/MeanInterval.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -14,16 +12,6 @@
 namespace mfg {
 
 namespace {
-
-/// SplitMix64: decorrelated seeds for (run seed, iteration) pairs.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-std::vector<std::vector<std::vector<double>>> histories(const Model& model, int paths, std::uint64_t seed);
 
 MPI_Datatype mpiType(const torch::Tensor& t) { return t.scalar_type() == torch::kFloat64 ? MPI_DOUBLE : MPI_FLOAT; }
 
@@ -45,30 +33,10 @@ PolicyGradientTrainer::PolicyGradientTrainer(const Model& model, MPI_Comm world,
   if (settings_.iterations < 0) throw InputError("iterations must be >= 0");
   if (settings_.eval_paths == 0) settings_.eval_paths = settings_.paths;
   if (settings_.beta_head < 0) settings_.beta_head = model.name() == "macro" || model.name() == "krusell_smith" ? 1 : 0;
-  // The observation's length, from the view at t = 0 of the first initial noise outcome.
-  std::vector<double> z0;
-  if (model.noise()) {
-    std::mt19937_64 rng(0);
-    z0 = model.noise()->sampleInitial(rng);
-  }
-  const auto mu0 = model.initialDistribution(z0);
-  MeanFieldView view;
-  view.mu = mu0;
-  view.z = z0;
-  std::vector<double> stats;
-  model.aggregate(view, stats);
-  view.stats = stats;
-  observation_size_ = static_cast<int>(observe(view, 0).size());
+  observation_size_ = sharedObservationSize(model);
 }
 
 PolicyGradientTrainer::~PolicyGradientTrainer() = default;
-
-std::vector<double> PolicyGradientTrainer::observe(const MeanFieldView& view, int t) const {
-  auto o = model_.observation(view);
-  // A model without a shared observation still needs a time-dependent policy: o_t = t / T.
-  if (o.empty()) o.push_back(static_cast<double>(t) / static_cast<double>(model_.numSteps()));
-  return o;
-}
 
 void PolicyGradientTrainer::setup() {
   torch::manual_seed(settings_.seed);
@@ -88,12 +56,12 @@ void PolicyGradientTrainer::setup() {
 }
 
 double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
-                                  std::vector<double>* path_gaps, const torch::Tensor* agent) {
+                                  const torch::Tensor* agent) {
   const int N = static_cast<int>(histories.size());
   parallel::RankGroups groups(world_, settings_.groups, N);
   const auto [first, last] = groups.share();
   const int P = last - first;
-  std::vector<double> mine_J, mine_gap;
+  std::vector<double> mine_J;
   if (P > 0) {
     const std::vector<std::vector<std::vector<double>>> share(histories.begin() + first, histories.begin() + last);
     ExactEngine engine(model_, groups.group(), ScenarioTree::fromHistories(share, 1.0 / N));
@@ -130,18 +98,10 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
       }
       setFlatParameters(*net_, theta);
     }
-    Values mine, best;
+    Values mine;
     std::vector<BackupRequest> requests{{Backup::Evaluate, agent ? &agent_pi : &pi, 1.0, &mine, differentiate}};
-    if (path_gaps) requests.push_back({Backup::BestResponse, nullptr, 1.0, &best, false});
     engine.backward(flow, pi, requests);
-    for (int j = 0; j < P; ++j) {
-      mine_J.push_back(engine.weightByInitial(j, mine.V[j]));
-      if (path_gaps) {
-        std::vector<double> gap(mine.V[j].size());
-        for (std::size_t s = 0; s < gap.size(); ++s) gap[s] = best.V[j][s] - mine.V[j][s];
-        mine_gap.push_back(engine.weightByInitial(j, gap));
-      }
-    }
+    for (int j = 0; j < P; ++j) mine_J.push_back(engine.weightByInitial(j, mine.V[j]));
 
     if (differentiate) {
       // Paths are batched: one network evaluation on [T · B] observation embeddings × n states,
@@ -170,28 +130,15 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
     }
   }
   const auto all_J = groups.allUnits(mine_J);
-  if (path_gaps) *path_gaps = groups.allUnits(mine_gap);
   double total = 0.0;
   for (double v : all_J) total += v;
   return total / N;
 }
 
-namespace {
-
-std::vector<std::vector<std::vector<double>>> histories(const Model& model, int paths, std::uint64_t seed) {
-  if (!model.noise()) {
-    // Without noise every path is the same chain: one suffices.
-    return {std::vector<std::vector<double>>(static_cast<std::size_t>(model.numSteps()) + 1)};
-  }
-  return ScenarioTree::sampleHistories(*model.noise(), model.numSteps(), paths, seed);
-}
-
-}  // namespace
-
 torch::Tensor PolicyGradientTrainer::gradient(std::uint64_t path_seed, double* objective) {
   for (auto& p : net_->parameters())
     if (p.grad().defined()) p.mutable_grad().zero_();
-  const double J = run(histories(model_, settings_.paths, path_seed), true);
+  const double J = run(noiseHistories(model_, settings_.paths, path_seed), true);
   if (objective) *objective = J;
   auto flat = flatGradients(*net_).contiguous();
   // The one allreduce per step: every rank adds the share of its states and paths.
@@ -200,74 +147,17 @@ torch::Tensor PolicyGradientTrainer::gradient(std::uint64_t path_seed, double* o
 }
 
 double PolicyGradientTrainer::objective(std::uint64_t path_seed) {
-  return run(histories(model_, settings_.paths, path_seed), false);
+  return run(noiseHistories(model_, settings_.paths, path_seed), false);
 }
 
-PolicyGradientTrainer::PathSnapshot PolicyGradientTrainer::snapshot(int paths, std::vector<int> times) {
-  PathSnapshot snap;
-  const auto h = histories(model_, paths, mix(settings_.seed + 0xE7A1ULL));  // the first evaluation paths
-  const int P = static_cast<int>(h.size()), T = model_.numSteps();
-  ExactEngine engine(model_, world_, ScenarioTree::fromHistories(h, 1.0 / P));
-  Policy pi;
-  const auto flow = engine.forward(ruleFor(engine), pi);
-  snap.times = std::move(times);
-  snap.z = h;
-  snap.mu.assign(static_cast<std::size_t>(P), {});
-  snap.pi.assign(static_cast<std::size_t>(P), {});
-  std::vector<double> full;
-  for (int j = 0; j < P; ++j) {
-    for (int t = 0; t <= T; ++t) {
-      parallel::allGather(engine.layout(), flow.mu[static_cast<std::size_t>(t * P + j)], 1, full);
-      snap.mu[j].push_back(full);
-    }
-    for (int t : snap.times) {
-      parallel::allGather(engine.layout(), pi.pi[static_cast<std::size_t>(t * P + j)],
-                          static_cast<int>(engine.layout().actions()), full);
-      snap.pi[j].push_back(full);
-    }
-  }
-  return snap;
+PathSnapshot PolicyGradientTrainer::snapshot(int paths, std::vector<int> times) {
+  // The first evaluation paths.
+  return onModel().snapshot(noiseHistories(model_, paths, mixSeed(settings_.seed + 0xE7A1ULL)), std::move(times));
 }
 
 ExactEngine::LevelRule PolicyGradientTrainer::ruleFor(const ExactEngine& engine,
                                                       std::shared_ptr<std::vector<std::vector<double>>> observations) {
-  const auto& layout = engine.layout();
-  const auto& tree = engine.tree();
-  torch::Tensor state_emb;
-  {
-    torch::NoGradGuard no_grad;
-    state_emb = net_->states(layout.begin(), layout.end());
-  }
-  if (!observations) observations = std::make_shared<std::vector<std::vector<double>>>();
-  observations->assign(tree.size(), {});
-  auto hidden = std::make_shared<std::vector<torch::Tensor>>(tree.size());
-  ExactEngine::LevelRule rule;
-  rule.observe = [this, &tree, observations](int node, const MeanFieldView& view) {
-    (*observations)[static_cast<std::size_t>(node)] = observe(view, tree.node(node).level);
-  };
-  rule.decide = [this, &tree, state_emb, hidden, observations](int, const std::vector<int>& nodes, Policy& decided) {
-    torch::NoGradGuard no_grad;
-    const auto B = static_cast<std::int64_t>(nodes.size());
-    std::vector<double> flat;
-    std::vector<torch::Tensor> parents;
-    for (int node : nodes) {
-      const auto& o = (*observations)[static_cast<std::size_t>(node)];
-      flat.insert(flat.end(), o.begin(), o.end());
-      const int parent = tree.node(node).parent;
-      parents.push_back(parent < 0 || !net_->config().recurrent ? net_->initialHidden()
-                                                                  : (*hidden)[static_cast<std::size_t>(parent)]);
-    }
-    auto h = torch::cat(parents, 1);  // [1, B, H]
-    const auto e = net_->observationStep(torch::tensor(flat, torch::kFloat64).view({B, observation_size_}), h);
-    const auto probs = net_->probabilities(state_emb, e).to(torch::kFloat64).contiguous();  // [B, n, A]
-    const auto rows = probs.numel() / B;
-    for (std::int64_t b = 0; b < B; ++b) {
-      const double* p = probs.data_ptr<double>() + b * rows;
-      decided.pi[static_cast<std::size_t>(nodes[b])].assign(p, p + rows);
-      if (net_->config().recurrent) (*hidden)[static_cast<std::size_t>(nodes[b])] = h.slice(1, b, b + 1);
-    }
-  };
-  return rule;
+  return onModel().rule(engine, std::move(observations));
 }
 
 std::function<void(const MeanFieldView&, std::vector<double>&)> PolicyGradientTrainer::sequentialRule(
@@ -280,7 +170,7 @@ std::function<void(const MeanFieldView&, std::vector<double>&)> PolicyGradientTr
   auto hidden = std::make_shared<torch::Tensor>(net_->initialHidden());
   return [this, state_emb, hidden](const MeanFieldView& view, std::vector<double>& pi) {
     torch::NoGradGuard no_grad;
-    const auto o = observe(view, view.t);
+    const auto o = sharedObservation(model_, view, view.t);
     const auto e = net_->observationStep(torch::tensor(o, torch::kFloat64).view({1, observation_size_}), *hidden);
     const auto probs = net_->probabilities(state_emb, e).to(torch::kFloat64).contiguous();  // [1, n, A]
     pi.assign(probs.data_ptr<double>(), probs.data_ptr<double>() + probs.numel());
@@ -326,7 +216,7 @@ std::string PolicyGradientTrainer::identity() const {
 }
 
 double PolicyGradientTrainer::agentObjective(std::uint64_t path_seed, const torch::Tensor& agent) {
-  return run(histories(model_, settings_.paths, path_seed), false, nullptr, &agent);
+  return run(noiseHistories(model_, settings_.paths, path_seed), false, &agent);
 }
 
 double PolicyGradientTrainer::iterate() {
@@ -336,7 +226,7 @@ double PolicyGradientTrainer::iterate() {
   for (auto& group : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 
   double J = 0.0;
-  auto grad = gradient(mix(settings_.seed ^ mix(static_cast<std::uint64_t>(iteration_))), &J);
+  auto grad = gradient(mixSeed(settings_.seed ^ mixSeed(static_cast<std::uint64_t>(iteration_))), &J);
   if (iteration_ == settings_.inject_nan_at) grad.fill_(std::numeric_limits<double>::quiet_NaN());
   // The gradient is the allreduced one, so every rank takes the same branch here.
   if (!std::isfinite(J) || !torch::isfinite(grad).all().item<bool>())
@@ -354,33 +244,8 @@ double PolicyGradientTrainer::iterate() {
 }
 
 TrainEvaluation PolicyGradientTrainer::evaluate(std::size_t max_nodes) {
-  TrainEvaluation ev;
-  std::vector<double> gaps;
-  torch::NoGradGuard no_grad;
-  run(histories(model_, settings_.eval_paths, mix(settings_.seed + 0xE7A1ULL)), false, &gaps);
-  const double n = static_cast<double>(gaps.size());
-  for (double g : gaps) ev.clairvoyant += g / n;
-  const double half = halfWidth95(gaps);  // NaN below kMinIntervalUnits paths
-  ev.ci_low = ev.clairvoyant - half;
-  ev.ci_high = ev.clairvoyant + half;
-
-  // Exact non-anticipative exploitability on the enumerated tree, when it is small enough.
-  const NoiseProcess* noise = model_.noise();
-  if (noise && noise->finite()) {
-    ScenarioTree tree;
-    try {
-      tree = ScenarioTree::enumerate(*noise, model_.numSteps(), max_nodes);
-    } catch (const InputError&) {
-      return ev;
-    }
-    ExactEngine engine(model_, world_, std::move(tree));
-    const auto rule = ruleFor(engine);
-    Policy pi;
-    auto flow = engine.forward(rule, pi);
-    ev.non_anticipative = engine.exploitabilityAtRoots(pi, &flow).exploitability;
-    ev.has_exact = true;
-  }
-  return ev;
+  return onModel().evaluate(noiseHistories(model_, settings_.eval_paths, mixSeed(settings_.seed + 0xE7A1ULL)),
+                            settings_.groups, max_nodes);
 }
 
 void PolicyGradientTrainer::save(const std::string& path, const std::map<std::string, torch::Tensor>& extra) const {

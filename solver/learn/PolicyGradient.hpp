@@ -21,7 +21,9 @@
 
 #include "parallel/RankGroups.hpp"
 #include "solver/engine/ExactEngine.hpp"
+#include "solver/learn/NetworkEvaluation.hpp"
 #include "solver/learn/PolicyNetwork.hpp"
+#include "solver/learn/Trainer.hpp"
 
 namespace mfg {
 
@@ -41,31 +43,18 @@ struct TrainSettings {
   long inject_nan_at = -1;         ///< fault injection for the divergence tests: NaN gradient at this iteration
 };
 
-/// The gradient, the objective or θ stopped being finite; θ and the optimiser are then unusable,
-/// so the caller keeps the last checkpoint it wrote instead of writing a new one.
-class DivergenceError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct TrainEvaluation {
-  double clairvoyant = 0.0, ci_low = 0.0, ci_high = 0.0;
-  bool has_exact = false;
-  double non_anticipative = 0.0;  ///< exact on the enumerated tree, when it fits
-};
-
-class PolicyGradientTrainer {
+class PolicyGradientTrainer : public Trainer {
  public:
   PolicyGradientTrainer(const Model& model, MPI_Comm world, TrainSettings settings);
-  ~PolicyGradientTrainer();
+  ~PolicyGradientTrainer() override;
 
   /// Initialises θ from the seed on rank 0 and broadcasts it; creates the optimiser.
-  void setup();
+  void setup() override;
   /// One gradient step on fresh paths; returns J = (1/N) Σ_j Σ_s μ_0(s) V^π_{0,j}(s).
-  double iterate();
+  double iterate() override;
   /// Clairvoyant exploitability on a fixed set of evaluation paths, and the exact
   /// non-anticipative one on the enumerated tree when the model's tree has at most `max_nodes`.
-  TrainEvaluation evaluate(std::size_t max_nodes = 20000);
+  TrainEvaluation evaluate(std::size_t max_nodes = 20000) override;
 
   /// ∇J from the surrogate (summed over ranks) at the current θ for the paths of `seed`, and
   /// J for those paths; no optimiser step (for the finite-difference test).
@@ -90,34 +79,27 @@ class PolicyGradientTrainer {
   /// trainer can be rebuilt to read it back; InputError when the file is not a checkpoint.
   static TrainSettings settingsOf(const std::string& checkpoint);
 
-  /// What the network does on a few sampled paths (for plots), gathered on every rank: the
-  /// noise history, μ_t for t = 0..T, and π at the chosen decision times.
-  struct PathSnapshot {
-    std::vector<std::vector<std::vector<double>>> z;   ///< [path][t]
-    std::vector<std::vector<std::vector<double>>> mu;  ///< [path][t][state]
-    std::vector<std::vector<std::vector<double>>> pi;  ///< [path][k][state·|A| + a] at times[k]
-    std::vector<int> times;
-  };
-  PathSnapshot snapshot(int paths, std::vector<int> times);
+  /// The policy on the first evaluation paths, for plots.
+  PathSnapshot snapshot(int paths, std::vector<int> times) override;
 
-  long iteration() const { return iteration_; }
+  long iteration() const override { return iteration_; }
   PolicyNetwork& network() { return net_; }
   const TrainSettings& settings() const { return settings_; }
   int observationSize() const { return observation_size_; }
 
   /// Checkpoint: θ, Adam state, iteration and the caller's `extra` tensors (e.g. the history),
   /// written by rank 0 to a temporary file and renamed, so a checkpoint is never half-written.
-  void save(const std::string& path, const std::map<std::string, torch::Tensor>& extra = {}) const;
+  void save(const std::string& path, const std::map<std::string, torch::Tensor>& extra = {}) const override;
   /// Restores a checkpoint on every rank; `extra` names the tensors to read back.
-  void load(const std::string& path, std::map<std::string, torch::Tensor>* extra = nullptr);
+  void load(const std::string& path, std::map<std::string, torch::Tensor>* extra = nullptr) override;
 
  private:
   struct Rollout;
   /// Forward rollout and evaluation on this group's share of `histories`, optionally with the
   /// surrogate's backward pass; returns this group's Σ_j J_j (on every rank of the group).
   double run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
-             std::vector<double>* path_gaps = nullptr, const torch::Tensor* agent = nullptr);
-  std::vector<double> observe(const MeanFieldView& view, int t) const;
+             const torch::Tensor* agent = nullptr);
+  NetworkOnModel onModel() const { return NetworkOnModel(model_, world_, net_, observation_size_); }
   /// What a checkpoint must match: model, parameters, algorithm and network shape.
   std::string identity() const;
   torch::Dtype dtype() const { return settings_.float64 ? torch::kFloat64 : torch::kFloat32; }

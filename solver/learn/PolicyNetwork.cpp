@@ -26,7 +26,7 @@ PolicyNetworkImpl::PolicyNetworkImpl(const Model& model, int observation_size, N
   first_state_ = register_module("first_state", nn::Linear(Es, config_.hidden));
   first_observation_ = register_module("first_observation", nn::Linear(nn::LinearOptions(Eo, config_.hidden).bias(false)));
   second_ = register_module("second", nn::Linear(config_.hidden, config_.hidden));
-  head_ = register_module("head", nn::Linear(config_.hidden, config_.beta_head ? 2 : num_actions_));
+  head_ = register_module("head", nn::Linear(config_.hidden, config_.value_head ? 1 : config_.beta_head ? 2 : num_actions_));
   if (config_.beta_head) {
     // Grid points of an ordered action in (0, 1): the bin midpoints (k + 1/2) / |A|.
     auto grid = (torch::arange(num_actions_, torch::kFloat64) + 0.5) / static_cast<double>(num_actions_);
@@ -35,21 +35,30 @@ PolicyNetworkImpl::PolicyNetworkImpl(const Model& model, int observation_size, N
   }
 }
 
-torch::Tensor PolicyNetworkImpl::states(std::int64_t first, std::int64_t last) {
-  if (config_.state_as_index) return state_table_->forward(torch::arange(first, last, torch::kLong));
-  // Normalised coordinates of the flat index (row-major, last dimension fastest).
-  const auto n = last - first;
+torch::Tensor PolicyNetworkImpl::coordinates(const std::int64_t* flat, std::int64_t n) const {
+  // Normalised coordinates of flat indices (row-major, last dimension fastest).
   const auto dims = static_cast<std::int64_t>(state_shape_.size());
   auto coords = torch::empty({n, dims}, torch::kFloat64);
   auto acc = coords.accessor<double, 2>();
   for (std::int64_t i = 0; i < n; ++i) {
-    std::int64_t rest = first + i;
+    std::int64_t rest = flat[i];
     for (std::int64_t d = dims - 1; d >= 0; --d) {
       const auto size = state_shape_[static_cast<std::size_t>(d)];
       acc[i][d] = size > 1 ? static_cast<double>(rest % size) / static_cast<double>(size - 1) : 0.0;
       rest /= size;
     }
   }
+  return coords;
+}
+
+torch::Tensor PolicyNetworkImpl::states(std::int64_t first, std::int64_t last) {
+  return statesAt(torch::arange(first, last, torch::kLong));
+}
+
+torch::Tensor PolicyNetworkImpl::statesAt(const torch::Tensor& indices) {
+  if (config_.state_as_index) return state_table_->forward(indices);
+  const auto flat = indices.to(torch::kLong).contiguous();
+  const auto coords = coordinates(flat.data_ptr<std::int64_t>(), flat.numel());
   return torch::relu(state_layer_->forward(coords.to(state_layer_->weight.dtype())));
 }
 
@@ -91,14 +100,24 @@ torch::Tensor PolicyNetworkImpl::probabilities(const torch::Tensor& state_embedd
   // h1[t, s] = relu(W_s e_s + b + W_o e_t): [T, n, H].
   auto h = torch::relu(first_state_->forward(state_embeddings).unsqueeze(0) +
                        first_observation_->forward(observation_embeddings).unsqueeze(1));
+  return torch::softmax(logits(torch::relu(second_->forward(h))), -1);
+}
+
+torch::Tensor PolicyNetworkImpl::paired(const torch::Tensor& state_embeddings,
+                                        const torch::Tensor& observation_embeddings) {
+  auto h = torch::relu(first_state_->forward(state_embeddings) + first_observation_->forward(observation_embeddings));
   h = torch::relu(second_->forward(h));
+  if (config_.value_head) return head_->forward(h).squeeze(-1);
+  return torch::log_softmax(logits(h), -1);
+}
+
+torch::Tensor PolicyNetworkImpl::logits(const torch::Tensor& h) {
   auto out = head_->forward(h);
-  if (!config_.beta_head) return torch::softmax(out, -1);
+  if (!config_.beta_head) return out;
   const auto alpha = 1.0 + torch::softplus(out.select(-1, 0)).unsqueeze(-1);
   const auto beta = 1.0 + torch::softplus(out.select(-1, 1)).unsqueeze(-1);
   // log Beta(a_k; α, β) up to the normaliser, which the softmax removes.
-  const auto logits = (alpha - 1.0) * log_grid_.to(out.dtype()) + (beta - 1.0) * log_one_minus_grid_.to(out.dtype());
-  return torch::softmax(logits, -1);
+  return (alpha - 1.0) * log_grid_.to(out.dtype()) + (beta - 1.0) * log_one_minus_grid_.to(out.dtype());
 }
 
 torch::Tensor flatParameters(torch::nn::Module& module) {

@@ -20,6 +20,7 @@ struct NetworkConfig {
   bool recurrent = false;       ///< RSPG (GRU over the observations) instead of SPG
   bool state_as_index = true;   ///< learned embedding per state; else normalised coordinates
   bool beta_head = false;       ///< Beta distribution on an ordered action grid
+  bool value_head = false;      ///< one real output (a critic V(s, o_t)) instead of a policy
   int state_embedding = 64;
   int observation_embedding = 64;  ///< SPG; RSPG uses `gru_hidden` (128)
   int hidden = 128;
@@ -43,6 +44,13 @@ class PolicyNetworkImpl : public torch::nn::Module {
   /// π[t, s, a] for every pair of observation embedding t ([T, E_o]) and state embedding s ([n, E_s]).
   torch::Tensor probabilities(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
 
+  /// Embeddings of the states listed in `indices` ([B] int64): [B, state_embedding].
+  torch::Tensor statesAt(const torch::Tensor& indices);
+  /// One output row per pair (state embedding b, observation embedding b), [B, E_s] × [B, E_o]:
+  /// log π(·|s_b, o_b) as [B, |A|], or V(s_b, o_b) as [B] with the value head. The sample-based
+  /// learners (solver/rl) need pairs; the structural ones need the whole table (probabilities()).
+  torch::Tensor paired(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
+
   const NetworkConfig& config() const { return config_; }
 
  private:
@@ -54,6 +62,10 @@ class PolicyNetworkImpl : public torch::nn::Module {
   torch::nn::GRU gru_{nullptr};
   torch::nn::Linear first_state_{nullptr}, first_observation_{nullptr}, second_{nullptr}, head_{nullptr};
   torch::Tensor log_grid_, log_one_minus_grid_;  ///< Beta head: log a_k and log(1 − a_k)
+
+  torch::Tensor coordinates(const std::int64_t* flat, std::int64_t n) const;
+  /// Logits of the trunk's output h [..., H] (the Beta head's log-densities on the grid).
+  torch::Tensor logits(const torch::Tensor& h);
 };
 TORCH_MODULE(PolicyNetwork);
 
