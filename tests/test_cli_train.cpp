@@ -1,6 +1,7 @@
 // `mfg train` through the command line: resume and time limit (bit for bit), the certificate of a
-// trained network, the plots of a run, divergence (exit 3, last good checkpoint kept), and bad
-// configs and checkpoints (exit 2, nothing written).
+// trained network, the sample-based learners (resume, summary, bad settings), the plots of a run,
+// divergence (exit 3, last good checkpoint kept), and bad configs and checkpoints (exit 2, nothing
+// written).
 #define BOOST_TEST_MODULE cli_train
 #include <fcntl.h>
 #include <hdf5.h>
@@ -95,6 +96,59 @@ BOOST_AUTO_TEST_CASE(train_resume_and_time_limit) {
   for (const auto& c : bad) {
     BOOST_TEST_CONTEXT(c.args) {
       const Run r = mfg(0, c.args);
+      BOOST_TEST(r.status == 2, r.output);
+      BOOST_TEST(r.output.find(c.must_mention) != std::string::npos, r.output);
+    }
+  }
+  BOOST_TEST(!fs::exists(dir / "bad"));
+}
+
+BOOST_AUTO_TEST_CASE(sample_based_learners_resume_bit_for_bit_and_reject_bad_settings) {
+  // IPPO, RIPPO and M-OMD through the command line on 2 ranks: an uninterrupted run against one stopped
+  // by the time limit and resumed (sampled sequences, learners' episodes, GRU states and the replay
+  // memory all restored), the summary's RL fields, and bad settings rejected with exit 2.
+  const fs::path dir = scratch("train_rl");
+  for (const std::string algorithm : {"ippo", "rippo", "momd"}) {
+    BOOST_TEST_CONTEXT(algorithm) {
+      const std::string common = "train --model lq --set T=6 --algorithm " + algorithm +
+                                 " --paths 2 --learners 3 --particles 400 --eval-every 1 --checkpoint-every 1 "
+                                 "--iterations 3 --no-plots ";
+      const fs::path whole = dir / (algorithm + "_whole"), split = dir / (algorithm + "_split");
+      const Run a = mfg(2, common + "--out " + whole.string());
+      BOOST_REQUIRE_MESSAGE(a.status == 0, a.output);
+      const Run b = mfg(2, common + "--time-limit 1e-9 --out " + split.string());
+      BOOST_REQUIRE_MESSAGE(b.status == 0, b.output);
+      BOOST_TEST(readJson(split / "summary.json")["stopped_by_time_limit"].get<bool>());
+      const Run c = mfg(2, common + "--resume --out " + split.string());
+      BOOST_REQUIRE_MESSAGE(c.status == 0, c.output);
+      BOOST_TEST(c.output.find("resumed") != std::string::npos, c.output);
+      const auto ha = readAll(whole / "result.h5", "/history/exploitability");
+      const auto hb = readAll(split / "result.h5", "/history/exploitability");
+      BOOST_TEST(ha.size() == 4u);
+      BOOST_TEST(ha == hb, boost::test_tools::per_element());  // bit for bit
+      for (double e : ha) BOOST_TEST((std::isfinite(e) && e >= -1e-9), "exploitability " << e);
+      const auto summary = readJson(whole / "summary.json");
+      BOOST_TEST(summary["algorithm"].get<std::string>() == algorithm);
+      BOOST_TEST(summary["particles"].get<long>() == 400);
+      BOOST_TEST(summary["learners_per_path"].get<long>() == 3);
+      BOOST_TEST(summary["iterations"].get<int>() == 3);
+    }
+  }
+  // Another learner's checkpoint is not resumed.
+  const Run wrong = mfg(0, "train --model lq --set T=6 --algorithm momd --paths 2 --learners 3 --particles 400 "
+                           "--iterations 4 --resume --out " + (dir / "ippo_whole").string());
+  BOOST_TEST(wrong.status == 2, wrong.output);
+  BOOST_TEST(wrong.output.find("belongs to another run") != std::string::npos, wrong.output);
+
+  const struct { std::string args; std::string must_mention; } bad[] = {
+      {"--algorithm ippo --particles 0", "particles = 0"},
+      {"--algorithm momd --particles -5", "particles"},
+      {"--algorithm rippo --learners 0", "learners = 0"},
+      {"--algorithm ppo", "momd"},
+  };
+  for (const auto& c : bad) {
+    BOOST_TEST_CONTEXT(c.args) {
+      const Run r = mfg(0, "train --model lq " + c.args + " --out " + (dir / "bad").string());
       BOOST_TEST(r.status == 2, r.output);
       BOOST_TEST(r.output.find(c.must_mention) != std::string::npos, r.output);
     }

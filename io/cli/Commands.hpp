@@ -41,11 +41,11 @@ void certify(const CertifyConfig& config, MPI_Comm comm);
 struct TrainConfig {
   std::string model = "lq";
   std::map<std::string, std::vector<double>> parameters;
-  std::string algorithm = "rspg";  ///< spg | rspg | ippo | rippo
+  std::string algorithm = "rspg";  ///< spg | rspg | ippo | rippo | momd
   long iterations = 100;
   int paths = 8;
-  std::int64_t particles = 10000;  ///< ippo / rippo: particles per sampled mean-field sequence
-  int learners = 16;               ///< ippo / rippo: learners per noise path
+  std::int64_t particles = 10000;  ///< ippo / rippo / momd: particles per sampled mean-field sequence
+  int learners = 16;               ///< ippo / rippo / momd: learners per noise path
   double learning_rate = 1e-3;
   std::uint64_t seed = 0;
   int groups = 0;

@@ -15,6 +15,7 @@
 #include "parallel/Collectives.hpp"
 #include "parallel/StopRequest.hpp"
 #include "solver/learn/PolicyGradient.hpp"
+#include "solver/rl/MomdTrainer.hpp"
 #include "solver/rl/PpoTrainer.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
@@ -111,8 +112,8 @@ int train(const TrainConfig& config, MPI_Comm comm) {
   io::Logger log(comm);
   const auto model = makeModel(config.model, config.parameters);
   const bool structural = config.algorithm == "spg" || config.algorithm == "rspg";
-  if (!structural && config.algorithm != "ippo" && config.algorithm != "rippo")
-    throw InputError("algorithm = '" + config.algorithm + "' is invalid for train (valid: spg, rspg, ippo, rippo)");
+  if (!structural && config.algorithm != "ippo" && config.algorithm != "rippo" && config.algorithm != "momd")
+    throw InputError("algorithm = '" + config.algorithm + "' is invalid for train (valid: spg, rspg, ippo, rippo, momd)");
   if (config.particles < 1 || config.particles > 100000000)
     throw InputError("particles = " + std::to_string(config.particles) + " is invalid (valid: 1..100000000)");
   if (config.learners < 1 || config.learners > 100000)
@@ -152,6 +153,18 @@ int train(const TrainConfig& config, MPI_Comm comm) {
     settings.state_as_index = config.state_encoding == "index";
     settings.inject_nan_at = config.inject_nan_at;
     learner = std::make_unique<PolicyGradientTrainer>(*model, comm, settings);
+  } else if (config.algorithm == "momd") {
+    rl::MomdSettings settings;
+    settings.paths = config.paths;
+    settings.particles = config.particles;
+    settings.learners_per_path = config.learners;
+    settings.learning_rate = config.learning_rate;
+    settings.iterations = config.iterations;
+    settings.seed = config.seed;
+    settings.groups = config.groups;
+    settings.eval_paths = config.eval_paths;
+    settings.state_as_index = config.state_encoding == "index";
+    learner = std::make_unique<rl::MomdTrainer>(*model, comm, settings);
   } else {
     rl::PpoSettings settings;
     settings.recurrent = config.algorithm == "rippo";

@@ -125,7 +125,7 @@ int run(int argc, char** argv, const std::string&) {
                                "noise) or with the sample-based baselines IPPO and RIPPO (learners in sampled "
                                "mean-field sequences); writes OUT/checkpoint.pt, OUT/result.h5 and OUT/summary.json");
   t->add_option("--model", tr.model, "Model name (see `mfg models`)")->capture_default_str();
-  t->add_option("--algorithm", tr.algorithm, "spg | rspg | ippo | rippo")->capture_default_str();
+  t->add_option("--algorithm", tr.algorithm, "spg | rspg | ippo | rippo | momd")->capture_default_str();
   t->add_option("--set", train_set, "Model parameter override key=value (repeatable)");
   t->add_option("--config", train_config,
                 "TOML config (model, algorithm, iterations, out, [parameters], [settings] with paths, "
@@ -133,9 +133,9 @@ int run(int argc, char** argv, const std::string&) {
                 "learners)");
   t->add_option("--iterations", tr.iterations, "Gradient steps")->capture_default_str();
   t->add_option("--paths", tr.paths, "Noise paths per step (N)")->capture_default_str();
-  t->add_option("--particles", tr.particles, "ippo, rippo: particles of each sampled mean-field sequence")
+  t->add_option("--particles", tr.particles, "ippo, rippo, momd: particles of each sampled mean-field sequence")
       ->capture_default_str();
-  t->add_option("--learners", tr.learners, "ippo, rippo: learners acting on each noise path")->capture_default_str();
+  t->add_option("--learners", tr.learners, "ippo, rippo, momd: learners acting on each noise path")->capture_default_str();
   t->add_option("--learning-rate", tr.learning_rate, "Adam's initial rate (decays linearly to 0.1x)")
       ->capture_default_str();
   t->add_option("--seed", tr.seed, "Seed of θ and of the sampled paths")->capture_default_str();

@@ -111,6 +111,13 @@ torch::Tensor PolicyNetworkImpl::paired(const torch::Tensor& state_embeddings,
   return torch::log_softmax(logits(h), -1);
 }
 
+torch::Tensor PolicyNetworkImpl::pairedLogits(const torch::Tensor& state_embeddings,
+                                              const torch::Tensor& observation_embeddings) {
+  if (config_.value_head) throw std::logic_error("pairedLogits needs a policy head");
+  auto h = torch::relu(first_state_->forward(state_embeddings) + first_observation_->forward(observation_embeddings));
+  return logits(torch::relu(second_->forward(h)));
+}
+
 torch::Tensor PolicyNetworkImpl::logits(const torch::Tensor& h) {
   auto out = head_->forward(h);
   if (!config_.beta_head) return out;

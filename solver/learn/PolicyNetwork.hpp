@@ -50,6 +50,9 @@ class PolicyNetworkImpl : public torch::nn::Module {
   /// log π(·|s_b, o_b) as [B, |A|], or V(s_b, o_b) as [B] with the value head. The sample-based
   /// learners (solver/rl) need pairs; the structural ones need the whole table (probabilities()).
   torch::Tensor paired(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
+  /// The same pairs' logits before the softmax, [B, |A|] (policy head only): M-OMD reads them as
+  /// Q(s, a)/τ, so that the network's policy softmax(logits) is M-OMD's softmax(Q/τ).
+  torch::Tensor pairedLogits(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
 
   const NetworkConfig& config() const { return config_; }
 

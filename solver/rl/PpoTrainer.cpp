@@ -8,6 +8,7 @@
 
 #include "solver/models/InputError.hpp"
 #include "solver/rl/Advantages.hpp"
+#include "solver/rl/LearnerSupport.hpp"
 #include "solver/rl/PpoLosses.hpp"
 
 namespace mfg::rl {
@@ -15,14 +16,6 @@ namespace mfg::rl {
 namespace {
 
 constexpr std::uint64_t kActionSalt = 0xAC71ULL, kShuffleSalt = 0x5B0FULL, kEvaluationSalt = 0xE7A1ULL;
-
-MPI_Datatype mpiType(const torch::Tensor& t) { return t.scalar_type() == torch::kFloat64 ? MPI_DOUBLE : MPI_FLOAT; }
-
-torch::Tensor clippedToNorm(torch::Tensor grad, double max_norm) {
-  const double norm = grad.norm().item<double>();
-  if (norm > max_norm) grad.mul_(max_norm / norm);
-  return grad;
-}
 
 }  // namespace
 
@@ -67,10 +60,7 @@ void PpoTrainer::setup() {
   critic_ = PolicyNetwork(model_, observation_size_, config);
   for (auto* net : {&actor_, &critic_}) {
     (*net)->to(dtype());
-    // θ from rank 0, so that every rank starts from the same networks whatever its RNG did.
-    auto flat = flatParameters(**net).contiguous();
-    MPI_Bcast(flat.data_ptr(), static_cast<int>(flat.numel()), mpiType(flat), 0, world_);
-    setFlatParameters(**net, flat);
+    broadcastParameters(*net, world_);
   }
   actor_adam_ = std::make_unique<torch::optim::Adam>(actor_->parameters(),
                                                      torch::optim::AdamOptions(settings_.learning_rate).eps(1e-8));
@@ -88,24 +78,7 @@ void PpoTrainer::setup() {
   iteration_ = 0;
 }
 
-PopulationRuleFactory PpoTrainer::population() {
-  return [this]() -> PopulationRule {
-    torch::Tensor all_states;
-    {
-      torch::NoGradGuard no_grad;
-      all_states = actor_->states(0, model_.numStates());
-    }
-    auto hidden = std::make_shared<torch::Tensor>(actor_->initialHidden());
-    return [this, all_states, hidden](int t, const MeanFieldView& view, std::vector<std::int64_t>& action) {
-      torch::NoGradGuard no_grad;
-      auto o = sharedObservation(model_, view, t);
-      const auto e = actor_->observationStep(torch::tensor(o, torch::kFloat64).view({1, observation_size_}), *hidden);
-      const auto mode = actor_->probabilities(all_states, e).squeeze(0).argmax(-1).to(torch::kLong).contiguous();
-      action.assign(mode.data_ptr<std::int64_t>(), mode.data_ptr<std::int64_t>() + mode.numel());
-      return o;
-    };
-  };
-}
+PopulationRuleFactory PpoTrainer::population() { return populationMode(model_, actor_, observation_size_); }
 
 PpoTrainer::Batch PpoTrainer::rollout() {
   torch::NoGradGuard no_grad;
@@ -299,12 +272,8 @@ void PpoTrainer::update(Batch& b) {
 }
 
 double PpoTrainer::iterate() {
-  // The learning rate decays linearly over the whole run (not over its first iterations).
-  const double K = static_cast<double>(std::max(1L, settings_.iterations - 1));
-  const double progress = std::min(1.0, static_cast<double>(iteration_) / K);
-  const double lr = settings_.learning_rate * (1.0 - (1.0 - settings_.final_lr_fraction) * progress);
-  for (auto* adam : {actor_adam_.get(), critic_adam_.get()})
-    for (auto& group : adam->param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  const double lr = decayedRate(settings_.learning_rate, settings_.final_lr_fraction, iteration_, settings_.iterations);
+  for (auto* adam : {actor_adam_.get(), critic_adam_.get()}) setLearningRate(*adam, lr);
   env_->refresh(population());
   auto batch = rollout();
   update(batch);
