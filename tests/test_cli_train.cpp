@@ -134,6 +134,25 @@ BOOST_AUTO_TEST_CASE(sample_based_learners_resume_bit_for_bit_and_reject_bad_set
       BOOST_TEST(summary["iterations"].get<int>() == 3);
     }
   }
+  // A baseline's network is certified from its checkpoint like an SPG/RSPG one: the exact
+  // non-anticipative bound is the exploitability that training reported for the same network.
+  for (const std::string algorithm : {"rippo", "momd"}) {
+    BOOST_TEST_CONTEXT(algorithm) {
+      const fs::path run = dir / (algorithm + "_whole");
+      const Run cert = mfg(2, "certify --model lq --set T=6 --policy " + (run / "checkpoint.pt").string() +
+                                  " --paths 4 --no-plots --out " + (dir / (algorithm + "_cert")).string());
+      BOOST_REQUIRE_MESSAGE(cert.status == 0, cert.output);
+      const double na =
+          readJson(dir / (algorithm + "_cert.json"))["bounds"]["non_anticipative"]["value"].get<double>();
+      const double trained = readJson(run / "summary.json")["non_anticipative_exploitability"].get<double>();
+      BOOST_TEST(std::abs(na - trained) <= 1e-5 * std::abs(trained), "certified " << na << " vs trained " << trained);
+    }
+  }
+  const Run mismatch = mfg(0, "certify --model lq --set T=7 --policy " + (dir / "ippo_whole" / "checkpoint.pt").string() +
+                                  " --paths 2 --out " + (dir / "cert_bad").string());
+  BOOST_TEST(mismatch.status == 2, mismatch.output);
+  BOOST_TEST(mismatch.output.find("belongs to another run") != std::string::npos, mismatch.output);
+
   // Another learner's checkpoint is not resumed.
   const Run wrong = mfg(0, "train --model lq --set T=6 --algorithm momd --paths 2 --learners 3 --particles 400 "
                            "--iterations 4 --resume --out " + (dir / "ippo_whole").string());

@@ -113,7 +113,7 @@ void certify(const CertifyConfig& config, MPI_Comm comm) {
       throw InputError("policy file '" + config.policy + "': no such file");
     trainer = std::make_shared<PolicyGradientTrainer>(*model, comm, PolicyGradientTrainer::settingsOf(config.policy));
     trainer->setup();
-    trainer->load(config.policy);
+    trainer->loadPolicy(config.policy);
     if (world_rank == 0) policy_hash = io::sha256File(config.policy);
   }
   // The household policy of `mfg solve-alm` (its alm.h5): a rule reading z_t and K_t at each node.

@@ -101,7 +101,7 @@ void reportAlm(const ReportAlmConfig& config, MPI_Comm comm) {
   setThreads(threadsPerRank());
   PolicyGradientTrainer trainer(*model, comm, PolicyGradientTrainer::settingsOf(checkpoint.string()));
   trainer.setup();
-  trainer.load(checkpoint.string());
+  trainer.loadPolicy(checkpoint.string());
 
   // One seeded path of the common noise; z_t is the first entry of the model's noise value.
   const long total = config.burn_in + config.quarters;

@@ -177,6 +177,19 @@ std::function<void(const MeanFieldView&, std::vector<double>&)> PolicyGradientTr
   };
 }
 
+namespace {
+
+/// The value of `key` in a checkpoint's identity record "model=...;key=value;..." ("" if absent).
+std::string identityField(const std::string& id, const std::string& key) {
+  const std::string record = ";" + id, marker = ";" + key + "=";
+  const auto at = record.find(marker);
+  if (at == std::string::npos) return {};
+  const auto from = at + marker.size();
+  return record.substr(from, record.find(';', from) - from);
+}
+
+}  // namespace
+
 TrainSettings PolicyGradientTrainer::settingsOf(const std::string& checkpoint) {
   TrainSettings settings;
   try {
@@ -186,13 +199,10 @@ TrainSettings PolicyGradientTrainer::settingsOf(const std::string& checkpoint) {
     if (!archive.try_read("identity", stored) || !stored.isString())
       throw InputError("'" + checkpoint + "' has no identity record; it is not a checkpoint of mfg train");
     const std::string id = stored.toStringRef();
-    const auto field = [&id](const std::string& key) {
-      const auto at = id.find(";" + key + "=");
-      if (at == std::string::npos) return std::string();
-      const auto from = at + key.size() + 2;
-      return id.substr(from, id.find(';', from) - from);
-    };
-    settings.recurrent = field("algorithm") == "rspg";
+    const auto field = [&id](const std::string& key) { return identityField(id, key); };
+    // Every learner of `mfg train` stores its policy network at the top level; the recurrent ones
+    // (RSPG, RIPPO) have the GRU.
+    settings.recurrent = field("algorithm") == "rspg" || field("algorithm") == "rippo";
     settings.state_as_index = field("state_encoding") != "value";
     settings.beta_head = field("beta_head") == "1" ? 1 : 0;
     settings.float64 = field("dtype") == "float64";
@@ -303,6 +313,43 @@ void PolicyGradientTrainer::load(const std::string& path, std::map<std::string, 
   } catch (const c10::Error& e) {
     throw InputError("checkpoint '" + path + "' cannot be used for this run (" + e.what_without_backtrace() +
                      "); it may belong to another model, algorithm or network");
+  }
+}
+
+void PolicyGradientTrainer::loadPolicy(const std::string& path) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    c10::IValue stored;
+    if (!archive.try_read("identity", stored) || !stored.isString())
+      throw InputError("checkpoint '" + path + "' has no identity record; it was not written by mfg train");
+    const std::string theirs = stored.toStringRef(), mine = identity();
+    // The same model with the same parameters and the same network; the learner may be any.
+    std::vector<std::string> keys{"model", "states", "actions", "steps", "state_encoding", "dtype"};
+    for (const auto& [key, value] : model_.parameters().values()) keys.push_back(key);
+    for (const auto& key : keys)
+      if (identityField(theirs, key) != identityField(mine, key))
+        throw InputError("checkpoint '" + path + "' belongs to another run (" + key + " = '" +
+                         identityField(theirs, key) + "' there, '" + identityField(mine, key) + "' here; " + theirs +
+                         ")");
+    PolicyNetwork scratch(model_, observation_size_, net_->config());
+    scratch->to(dtype());
+    scratch->load(archive);
+    const auto mine_params = net_->named_parameters(), saved = scratch->named_parameters();
+    for (const auto& item : mine_params) {
+      const auto* other = saved.find(item.key());
+      if (!other || other->sizes() != item.value().sizes() || other->dtype() != item.value().dtype())
+        throw InputError("checkpoint '" + path + "': parameter '" + item.key() + "' is missing or has another shape");
+    }
+    const auto theta = flatParameters(*scratch);
+    if (!torch::isfinite(theta).all().item<bool>())
+      throw InputError("checkpoint '" + path + "' holds non-finite network parameters (NaN or Inf)");
+    setFlatParameters(*net_, theta);
+    torch::Tensor it;
+    archive.read("iteration", it);
+    iteration_ = it.item<std::int64_t>();
+  } catch (const c10::Error& e) {
+    throw InputError("checkpoint '" + path + "' cannot be used as a policy here (" + e.what_without_backtrace() + ")");
   }
 }
 

@@ -92,6 +92,11 @@ class PolicyGradientTrainer : public Trainer {
   void save(const std::string& path, const std::map<std::string, torch::Tensor>& extra = {}) const override;
   /// Restores a checkpoint on every rank; `extra` names the tensors to read back.
   void load(const std::string& path, std::map<std::string, torch::Tensor>* extra = nullptr) override;
+  /// Only the policy network (and the iteration) of a checkpoint of any learner of `mfg train`
+  /// (SPG, RSPG, IPPO, RIPPO, M-OMD all store it at the top level), for certificates and reports;
+  /// the trainer must be built with settingsOf(path). InputError when the checkpoint belongs to
+  /// another model, parameters or network.
+  void loadPolicy(const std::string& path);
 
  private:
   struct Rollout;
