@@ -1,5 +1,7 @@
 #include "solver/learn/PolicyGradient.hpp"
 
+#include "solver/learn/CheckpointRecords.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -177,19 +179,6 @@ std::function<void(const MeanFieldView&, std::vector<double>&)> PolicyGradientTr
   };
 }
 
-namespace {
-
-/// The value of `key` in a checkpoint's identity record "model=...;key=value;..." ("" if absent).
-std::string identityField(const std::string& id, const std::string& key) {
-  const std::string record = ";" + id, marker = ";" + key + "=";
-  const auto at = record.find(marker);
-  if (at == std::string::npos) return {};
-  const auto from = at + marker.size();
-  return record.substr(from, record.find(';', from) - from);
-}
-
-}  // namespace
-
 TrainSettings PolicyGradientTrainer::settingsOf(const std::string& checkpoint) {
   TrainSettings settings;
   try {
@@ -270,9 +259,7 @@ void PolicyGradientTrainer::save(const std::string& path, const std::map<std::st
     archive.write("iteration", torch::tensor(static_cast<std::int64_t>(iteration_)));
     archive.write("identity", c10::IValue(identity()));
     for (const auto& [name, value] : extra) archive.write("extra/" + name, value);
-    const std::string tmp = path + ".partial";
-    archive.save_to(tmp);
-    std::filesystem::rename(tmp, path);
+    saveAtomically(archive, path);
   }
   MPI_Barrier(world_);
 }
@@ -282,26 +269,8 @@ void PolicyGradientTrainer::load(const std::string& path, std::map<std::string, 
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    c10::IValue stored;
-    if (!archive.try_read("identity", stored) || !stored.isString())
-      throw InputError("checkpoint '" + path + "' has no identity record; it was not written by mfg train");
-    if (stored.toStringRef() != identity())
-      throw InputError("checkpoint '" + path + "' belongs to another run (" + stored.toStringRef() + "; this run is " +
-                       identity() + ")");
-    // Loading replaces tensors wholesale, shapes included, so it goes into a scratch network first.
-    PolicyNetwork scratch(model_, observation_size_, net_->config());
-    scratch->to(dtype());
-    scratch->load(archive);
-    const auto mine = net_->named_parameters(), saved = scratch->named_parameters();
-    for (const auto& item : mine) {
-      const auto* other = saved.find(item.key());
-      if (!other || other->sizes() != item.value().sizes() || other->dtype() != item.value().dtype())
-        throw InputError("checkpoint '" + path + "': parameter '" + item.key() + "' is missing or has another shape");
-    }
-    const auto theta = flatParameters(*scratch);
-    if (!torch::isfinite(theta).all().item<bool>())
-      throw InputError("checkpoint '" + path + "' holds non-finite network parameters (NaN or Inf)");
-    setFlatParameters(*net_, theta);
+    requireIdentity(checkpointIdentity(archive, path), identity(), path);
+    restoreNetwork(net_, archive, model_, observation_size_, dtype(), path, "network");
     torch::serialize::InputArchive optimiser;
     archive.read("optimiser", optimiser);
     adam_->load(optimiser);
@@ -320,10 +289,7 @@ void PolicyGradientTrainer::loadPolicy(const std::string& path) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    c10::IValue stored;
-    if (!archive.try_read("identity", stored) || !stored.isString())
-      throw InputError("checkpoint '" + path + "' has no identity record; it was not written by mfg train");
-    const std::string theirs = stored.toStringRef(), mine = identity();
+    const std::string theirs = checkpointIdentity(archive, path), mine = identity();
     // The same model with the same parameters and the same network; the learner may be any.
     std::vector<std::string> keys{"model", "states", "actions", "steps", "state_encoding", "dtype"};
     for (const auto& [key, value] : model_.parameters().values()) keys.push_back(key);
@@ -332,19 +298,7 @@ void PolicyGradientTrainer::loadPolicy(const std::string& path) {
         throw InputError("checkpoint '" + path + "' belongs to another run (" + key + " = '" +
                          identityField(theirs, key) + "' there, '" + identityField(mine, key) + "' here; " + theirs +
                          ")");
-    PolicyNetwork scratch(model_, observation_size_, net_->config());
-    scratch->to(dtype());
-    scratch->load(archive);
-    const auto mine_params = net_->named_parameters(), saved = scratch->named_parameters();
-    for (const auto& item : mine_params) {
-      const auto* other = saved.find(item.key());
-      if (!other || other->sizes() != item.value().sizes() || other->dtype() != item.value().dtype())
-        throw InputError("checkpoint '" + path + "': parameter '" + item.key() + "' is missing or has another shape");
-    }
-    const auto theta = flatParameters(*scratch);
-    if (!torch::isfinite(theta).all().item<bool>())
-      throw InputError("checkpoint '" + path + "' holds non-finite network parameters (NaN or Inf)");
-    setFlatParameters(*net_, theta);
+    restoreNetwork(net_, archive, model_, observation_size_, dtype(), path, "network");
     torch::Tensor it;
     archive.read("iteration", it);
     iteration_ = it.item<std::int64_t>();

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <random>
 
+#include "solver/learn/CheckpointRecords.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/rl/LearnerSupport.hpp"
 
@@ -330,9 +331,7 @@ void MomdTrainer::save(const std::string& path, const std::map<std::string, torc
     archive.write("replay/observation", torch::tensor(m.observation, torch::kFloat64));
     archive.write("replay/next_observation", torch::tensor(m.next_observation, torch::kFloat64));
     for (const auto& [name, value] : extra) archive.write("extra/" + name, value);
-    const std::string tmp = path + ".partial";
-    archive.save_to(tmp);
-    std::filesystem::rename(tmp, path);
+    saveAtomically(archive, path);
   }
   MPI_Barrier(world_);
 }
@@ -341,20 +340,9 @@ void MomdTrainer::load(const std::string& path, std::map<std::string, torch::Ten
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    c10::IValue stored;
-    if (!archive.try_read("identity", stored) || !stored.isString())
-      throw InputError("checkpoint '" + path + "' has no identity record; it was not written by mfg train");
-    if (stored.toStringRef() != identity())
-      throw InputError("checkpoint '" + path + "' belongs to another run (" + stored.toStringRef() + "; this run is " +
-                       identity() + ")");
+    requireIdentity(checkpointIdentity(archive, path), identity(), path);
     const auto restore = [&](PolicyNetwork& net, torch::serialize::InputArchive& from, const char* what) {
-      PolicyNetwork scratch(model_, observation_size_, net->config());
-      scratch->to(dtype());
-      scratch->load(from);
-      const auto theta = flatParameters(*scratch);
-      if (theta.numel() != flatParameters(*net).numel() || !torch::isfinite(theta).all().item<bool>())
-        throw InputError("checkpoint '" + path + "': the " + what + " has another shape or non-finite parameters");
-      setFlatParameters(*net, theta);
+      restoreNetwork(net, from, model_, observation_size_, dtype(), path, what);
     };
     restore(q_, archive, "Q-network");
     torch::serialize::InputArchive target, previous, optimiser;

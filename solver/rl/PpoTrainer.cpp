@@ -6,6 +6,7 @@
 #include <numeric>
 #include <random>
 
+#include "solver/learn/CheckpointRecords.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/rl/Advantages.hpp"
 #include "solver/rl/LearnerSupport.hpp"
@@ -326,9 +327,7 @@ void PpoTrainer::save(const std::string& path, const std::map<std::string, torch
     archive.write("actor_hidden", actor_hidden_);
     archive.write("critic_hidden", critic_hidden_);
     for (const auto& [name, value] : extra) archive.write("extra/" + name, value);
-    const std::string tmp = path + ".partial";
-    archive.save_to(tmp);
-    std::filesystem::rename(tmp, path);
+    saveAtomically(archive, path);
   }
   MPI_Barrier(world_);
 }
@@ -337,21 +336,10 @@ void PpoTrainer::load(const std::string& path, std::map<std::string, torch::Tens
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
-    c10::IValue stored;
-    if (!archive.try_read("identity", stored) || !stored.isString())
-      throw InputError("checkpoint '" + path + "' has no identity record; it was not written by mfg train");
-    if (stored.toStringRef() != identity())
-      throw InputError("checkpoint '" + path + "' belongs to another run (" + stored.toStringRef() + "; this run is " +
-                       identity() + ")");
+    requireIdentity(checkpointIdentity(archive, path), identity(), path);
     // Into scratch networks first: loading replaces tensors wholesale, shapes included.
     const auto restore = [&](PolicyNetwork& net, torch::serialize::InputArchive& from, const char* what) {
-      PolicyNetwork scratch(model_, observation_size_, net->config());
-      scratch->to(dtype());
-      scratch->load(from);
-      const auto theta = flatParameters(*scratch);
-      if (theta.numel() != flatParameters(*net).numel() || !torch::isfinite(theta).all().item<bool>())
-        throw InputError("checkpoint '" + path + "': the " + what + " has another shape or non-finite parameters");
-      setFlatParameters(*net, theta);
+      restoreNetwork(net, from, model_, observation_size_, dtype(), path, what);
     };
     restore(actor_, archive, "actor");
     torch::serialize::InputArchive critic, actor_opt, critic_opt;
