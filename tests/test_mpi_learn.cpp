@@ -1,5 +1,6 @@
 // SPG / RSPG (docs/methods.md §6): the surrogate's gradient against central finite differences of the
-// agent's objective, θ bitwise identical on every rank, a resumed run equal to an uninterrupted
+// agent's objective, the backward pass on the rollout's kept activations against autograd on a
+// second network evaluation, θ bitwise identical on every rank, a resumed run equal to an uninterrupted
 // one bit for bit, the gradient independent of the rank groups, and non-finite values caught.
 #define BOOST_TEST_MODULE learn
 #include <cmath>
@@ -50,9 +51,12 @@ BOOST_AUTO_TEST_CASE(gradient_matches_central_finite_differences) {
       {"beach_bar", {{"T", {16}}, {"crowd", {0.5}}}, true},
       {"macro", {{"wealth_points", {12}}, {"income_points", {2}}, {"action_points", {5}}, {"T", {5}}}, true},
       {"classic/susceptible_infected", {}, false}};
-  for (const auto& [name, overrides, recurrent] : cases) {
+  for (const auto& [name, overrides, recurrent] : cases)
+  for (double activation_memory_mb : {1024.0, 0.0}) {  // kept activations, then a second evaluation
     const auto model = makeModel(name, overrides);
-    PolicyGradientTrainer trainer(*model, MPI_COMM_WORLD, small(recurrent));
+    auto settings = small(recurrent);
+    settings.activation_memory_mb = activation_memory_mb;
+    PolicyGradientTrainer trainer(*model, MPI_COMM_WORLD, settings);
     trainer.setup();
     const std::uint64_t seed = 77;
     const auto grad = trainer.gradient(seed);
@@ -69,12 +73,45 @@ BOOST_AUTO_TEST_CASE(gradient_matches_central_finite_differences) {
       // Truncation error O(ε²) plus the rounding of J (~1e-12 relative) amplified by 1/ε.
       const double tolerance = 1e-5 * std::max(1e-3, std::abs(fd)) + 1e-12 * std::abs(J_plus) / eps;
       BOOST_TEST(std::abs(fd - analytic) <= tolerance,
-                 name << (recurrent ? " rspg" : " spg") << " direction " << k << ": finite differences " << fd
+                 name << (recurrent ? " rspg" : " spg") << (activation_memory_mb > 0 ? " kept" : " again")
+                      << " direction " << k << ": finite differences " << fd
                       << " vs gradient " << analytic);
     }
     // The agent playing θ itself is the population's own objective.
     BOOST_TEST(std::abs(trainer.agentObjective(seed, theta) - trainer.objective(seed)) <=
                1e-12 * std::max(1.0, std::abs(trainer.objective(seed))));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(kept_activations_give_the_autograd_gradient) {
+  // The trunk's hand-written backward pass on the rollout's activations against LibTorch's autograd
+  // through a second evaluation of the network: softmax and Beta heads, SPG and RSPG, state index
+  // and coordinates, several paths per group.
+  const std::vector<std::tuple<std::string, Overrides, bool, bool>> cases = {
+      {"lq", {{"T", {8}}}, false, true},
+      {"lq", {{"T", {8}}}, true, false},
+      {"beach_bar", {{"T", {12}}, {"crowd", {0.5}}}, true, true},
+      {"macro", {{"wealth_points", {16}}, {"income_points", {3}}, {"action_points", {6}}, {"T", {7}}}, true, true},
+      {"macro", {{"wealth_points", {16}}, {"income_points", {3}}, {"action_points", {6}}, {"T", {7}}}, false, false}};
+  for (const auto& [name, overrides, recurrent, index] : cases) {
+    const auto model = makeModel(name, overrides);
+    auto settings = small(recurrent);
+    settings.paths = 5;
+    settings.state_as_index = index;
+    PolicyGradientTrainer kept(*model, MPI_COMM_WORLD, settings);
+    settings.activation_memory_mb = 0.0;
+    PolicyGradientTrainer again(*model, MPI_COMM_WORLD, settings);
+    kept.setup();
+    again.setup();
+    BOOST_TEST(torch::equal(flatParameters(*kept.network()), flatParameters(*again.network())));
+    double J_kept = 0.0, J_again = 0.0;
+    const auto g_kept = kept.gradient(31, &J_kept), g_again = again.gradient(31, &J_again);
+    BOOST_TEST(J_kept == J_again);  // the same rollout and evaluation
+    const double scale = g_again.abs().max().item<double>();
+    const double diff = (g_kept - g_again).abs().max().item<double>();
+    BOOST_TEST(scale > 0.0);
+    BOOST_TEST(diff <= 1e-11 * scale, name << (recurrent ? " rspg" : " spg") << ": largest difference " << diff
+                                           << " of a gradient of size " << scale);
   }
 }
 

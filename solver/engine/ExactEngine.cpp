@@ -100,7 +100,7 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
     if (!kernel_.isStatic() || !kernel_.isFilled()) {
       kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
                            : context_.at(node.level, flow.mu[n], nullptr, pi.pi[n], node.z, nullptr));
-      if (!env && !rule) kernel_.keep(n);  // for a backward sweep against this flow (exploitability)
+      if (!env) kernel_.keep(n);  // for a backward sweep against this flow (exploitability, training)
     }
     // x = μ_t π_t written straight into the product's input, μ_{t+1} read straight out of its output.
     const double* mu = flow.mu[n].data();

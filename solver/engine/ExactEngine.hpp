@@ -116,6 +116,12 @@ class ExactEngine {
   /// μ_0 of a root, on the owned states.
   const std::vector<double>& initialLocal(int root) const;
 
+  /// While the returned scope lives, the kernels that depend on the mean field are kept from a
+  /// forward pass (with or without a level rule) for the backward pass that follows it against the
+  /// same flow and policy, within the per-rank budget of KernelMatrix: the backward sweep then
+  /// reads each one back instead of assembling it a second time.
+  std::unique_ptr<KernelMatrix::KeepScope> keepKernels() { return std::make_unique<KernelMatrix::KeepScope>(kernel_); }
+
   /// Checks a policy's shape against this engine (throws std::invalid_argument).
   void checkPolicy(const Policy& pi) const;
 

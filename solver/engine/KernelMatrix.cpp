@@ -47,6 +47,17 @@ inline RowCheck checkRow(const std::vector<Transition>& row, std::int64_t num_st
   return {total, valid};
 }
 
+/// Bytes per rank of the (t, z) cache or of the kept kernels: `-mfg_kernel_memory_mb` (PETSc
+/// option, default 1024). Kept kernels save the second assembly of every mean-field-dependent
+/// kernel in a training iteration (on macro, 8 paths at 2 ranks, about 1.3 GB per rank).
+std::size_t memoryBudget() {
+  PetscInt megabytes = 1024;
+  PetscBool set = PETSC_FALSE;
+  MFG_PETSC_CALL(PetscOptionsGetInt(nullptr, nullptr, "-mfg_kernel_memory_mb", &megabytes, &set));
+  if (megabytes < 0) throw InputError("-mfg_kernel_memory_mb " + std::to_string(megabytes) + " is invalid (valid: >= 0)");
+  return static_cast<std::size_t>(megabytes) << 20;
+}
+
 }  // namespace
 
 KernelMatrix::KernelMatrix(const Model& model, const parallel::StateLayout& layout)
@@ -54,7 +65,8 @@ KernelMatrix::KernelMatrix(const Model& model, const parallel::StateLayout& layo
       layout_(layout),
       static_(!model.kernelDependsOnTime() && !model.kernelDependsOnMeanField() && !model.kernelDependsOnNoise()),
       dynamic_(model.dynamicSupport()),
-      cacheable_(!model.kernelDependsOnMeanField() && !model.dynamicSupport() && !static_) {
+      cacheable_(!model.kernelDependsOnMeanField() && !model.dynamicSupport() && !static_),
+      budget_(memoryBudget()) {
   if (dynamic_) return;  // the pattern comes from the first assembled rows
   const auto A = layout.actions();
   const auto nrows = layout.localRows();
@@ -155,15 +167,12 @@ std::string KernelMatrix::rowName(int t, std::int64_t s, std::int64_t a) const {
          stateName(model_, s) + ", action " + std::to_string(a);
 }
 
-namespace {
-constexpr std::size_t kCacheBudget = std::size_t{256} << 20;  // bytes per rank, of the cache or of kept kernels
-}  // namespace
 
 void KernelMatrix::keep(int node) {
   if (!keeping_ || static_ || cacheable_) return;
   const std::size_t bytes = cols_.size() * (sizeof(PetscInt) + sizeof(PetscScalar)) + row_start_.size() * sizeof(PetscInt);
   // The same verdict on every rank (MatDuplicate is collective): decided on the largest share.
-  if (parallel::max(layout_.comm(), static_cast<double>(kept_bytes_ + bytes)) > kCacheBudget) return;
+  if (parallel::max(layout_.comm(), static_cast<double>(kept_bytes_ + bytes)) > budget_) return;
   PetscMat copy;
   MFG_PETSC_CALL(MatDuplicate(mat(), MAT_COPY_VALUES, copy.out()));
   kept_bytes_ += bytes;
@@ -269,7 +278,7 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
   // Every rank sees the same keys in the same order, so the budget decision agrees across ranks
   // when it is made on the global size.
   const std::size_t bytes = cols_.size() * (sizeof(PetscInt) + sizeof(PetscScalar));
-  if (cacheable_ && parallel::max(layout_.comm(), static_cast<double>(cache_bytes_ + bytes)) <= kCacheBudget) {
+  if (cacheable_ && parallel::max(layout_.comm(), static_cast<double>(cache_bytes_ + bytes)) <= budget_) {
     PetscMat copy;
     MFG_PETSC_CALL(MatDuplicate(P_, MAT_COPY_VALUES, copy.out()));
     current_ = copy;

@@ -38,7 +38,8 @@ class KernelMatrix {
   /// Kernels that depend on the mean field, kept from a forward pass for the backward pass that
   /// follows it against the same flow and policy (ExactEngine::exploitability): the backward
   /// sweep then reads them back instead of assembling each one a second time. Kept within the
-  /// same per-rank budget as the (t, z) cache (a model uses one or the other), dropped on scope exit.
+  /// same per-rank budget as the (t, z) cache (a model uses one or the other; PETSc option
+  /// `-mfg_kernel_memory_mb`, default 1024), dropped on scope exit.
   class KeepScope {
    public:
     explicit KeepScope(KernelMatrix& kernel) : kernel_(kernel) { kernel_.dropKept(); kernel_.keeping_ = true; }
@@ -76,6 +77,7 @@ class KernelMatrix {
   /// Kernels that depend only on (t, z), not on the mean field, are kept once assembled (up to a
   /// memory budget): a tree or a batch of paths revisits the same few (t, z) many times.
   bool cacheable_ = false;
+  std::size_t budget_;  ///< bytes per rank of the cache or of the kept kernels (-mfg_kernel_memory_mb)
   std::map<std::pair<int, std::vector<double>>, PetscMat> cache_;
   std::size_t cache_bytes_ = 0;
   Mat current_ = nullptr;

@@ -3,6 +3,7 @@
 #include "solver/learn/CheckpointRecords.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -14,6 +15,10 @@
 namespace mfg {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 MPI_Datatype mpiType(const torch::Tensor& t) { return t.scalar_type() == torch::kFloat64 ? MPI_DOUBLE : MPI_FLOAT; }
 
@@ -67,15 +72,23 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
   if (P > 0) {
     const std::vector<std::vector<std::vector<double>>> share(histories.begin() + first, histories.begin() + last);
     ExactEngine engine(model_, groups.group(), ScenarioTree::fromHistories(share, 1.0 / N));
+    // Kernels that read the mean field are assembled once, in the rollout, and read back by the
+    // evaluation sweep against the same flow (within -mfg_kernel_memory_mb).
+    const auto keep_kernels = engine.keepKernels();
     const auto& layout = engine.layout();
     const auto n = layout.localStates(), A = layout.actions();
     const int T = model_.numSteps();
 
     // The rollout decides each level's P nodes in one batch; o_t of every node is kept for the
-    // surrogate. Node t·P + j is path j at step t.
+    // surrogate, and so are the trunk's activations when they fit, so that the surrogate's
+    // gradient needs no second evaluation of the network. Node t·P + j is path j at step t.
     auto observed = std::make_shared<std::vector<std::vector<double>>>();
+    const bool keep = differentiate && !agent && keepsActivations(P);
+    auto activations = keep ? std::make_shared<std::vector<TrunkActivations>>() : nullptr;
     Policy pi;
-    const MeanFieldFlow flow = engine.forward(ruleFor(engine, observed), pi);
+    auto clock = Clock::now();
+    const MeanFieldFlow flow = engine.forward(onModel().rule(engine, observed, activations), pi);
+    phases_.rollout += secondsSince(clock);
     const auto obs = [&observed, P](int j, int t) -> const std::vector<double>& {
       return (*observed)[static_cast<std::size_t>(t * P + j)];
     };
@@ -100,41 +113,95 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
       }
       setFlatParameters(*net_, theta);
     }
+    clock = Clock::now();
     Values mine;
     std::vector<BackupRequest> requests{{Backup::Evaluate, agent ? &agent_pi : &pi, 1.0, &mine, differentiate}};
     engine.backward(flow, pi, requests);
     for (int j = 0; j < P; ++j) mine_J.push_back(engine.weightByInitial(j, mine.V[j]));
+    phases_.evaluation += secondsSince(clock);
 
+    clock = Clock::now();
     if (differentiate) {
-      // Paths are batched: one network evaluation on [T · B] observation embeddings × n states,
-      // with B chosen so that an activation table stays near 2^18 rows.
-      auto discount = torch::empty({T}, torch::kFloat64);
-      for (int t = 0; t < T; ++t) discount[t] = std::pow(model_.discount(), t);
-      const int B = static_cast<int>(std::clamp<std::int64_t>((std::int64_t{1} << 18) / std::max<std::int64_t>(1, T * n), 1, P));
-      for (int j0 = 0; j0 < P; j0 += B) {
-        const int b = std::min(B, P - j0);
-        std::vector<int> ids;  // node t·P + j, t-major: consecutive nodes of the forest
-        std::vector<double> flat_obs;
-        for (int t = 0; t < T; ++t)
-          for (int j = j0; j < j0 + b; ++j) {
-            ids.push_back(t * P + j);
-            flat_obs.insert(flat_obs.end(), obs(j, t).begin(), obs(j, t).end());
-          }
-        const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, b, observation_size_});
-        const auto embeddings = net_->observations(sequence).reshape({T * b, -1});
-        const auto probs = net_->probabilities(net_->states(layout.begin(), layout.end()), embeddings);
-        const auto mu = rowsTensor(flow.mu, ids, {T * b, n}).to(probs.dtype());
-        const auto Q = rowsTensor(mine.Q, ids, {T * b, n, A}).to(probs.dtype());
-        const auto gamma_t = discount.to(probs.dtype()).repeat_interleave(b).view({T * b, 1, 1});
-        const auto loss = -(gamma_t * mu.unsqueeze(-1) * Q * probs).sum() / static_cast<double>(N);
-        loss.backward();
+      // ∂L/∂π_t(a|s) = −γ^t μ_t(s) Q_t(s, a) / N for the nodes `ids` (μ and Q detached).
+      const auto weights = [&](const std::vector<int>& ids, torch::Dtype dtype) {
+        const auto count = static_cast<std::int64_t>(ids.size());
+        std::vector<double> gamma_t;
+        for (int id : ids) gamma_t.push_back(std::pow(model_.discount(), id / P));
+        const auto discount = torch::tensor(gamma_t, torch::kFloat64).view({count, 1, 1});
+        const auto mu = rowsTensor(flow.mu, ids, {count, n, 1});
+        const auto Q = rowsTensor(mine.Q, ids, {count, n, A});
+        return (discount * mu * Q).mul_(-1.0 / static_cast<double>(N)).to(dtype);
+      };
+      if (keep) {
+        backwardFromActivations(*activations, weights, obs, P, layout.begin(), layout.end());
+      } else {
+        // Paths are batched: one network evaluation on [T · B] observation embeddings × n states,
+        // with B chosen so that an activation table stays near 2^18 rows.
+        const int B = static_cast<int>(std::clamp<std::int64_t>((std::int64_t{1} << 18) / std::max<std::int64_t>(1, T * n), 1, P));
+        for (int j0 = 0; j0 < P; j0 += B) {
+          const int b = std::min(B, P - j0);
+          std::vector<int> ids;  // node t·P + j, t-major: consecutive nodes of the forest
+          std::vector<double> flat_obs;
+          for (int t = 0; t < T; ++t)
+            for (int j = j0; j < j0 + b; ++j) {
+              ids.push_back(t * P + j);
+              flat_obs.insert(flat_obs.end(), obs(j, t).begin(), obs(j, t).end());
+            }
+          const auto sequence = torch::tensor(flat_obs, torch::kFloat64).view({T, b, observation_size_});
+          const auto embeddings = net_->observations(sequence).reshape({T * b, -1});
+          const auto probs = net_->probabilities(net_->states(layout.begin(), layout.end()), embeddings);
+          const auto loss = (weights(ids, probs.scalar_type()) * probs).sum();
+          loss.backward();
+        }
       }
     }
+    phases_.gradient += secondsSince(clock);
   }
   const auto all_J = groups.allUnits(mine_J);
   double total = 0.0;
   for (double v : all_J) total += v;
   return total / N;
+}
+
+bool PolicyGradientTrainer::keepsActivations(int paths) const {
+  const auto& config = net_->config();
+  const std::int64_t heads = config.beta_head ? 2 : model_.numActions();
+  const std::int64_t per_row = 2 * config.hidden + heads + model_.numActions();
+  const auto element = static_cast<std::int64_t>(torch::elementSize(dtype()));
+  // The largest share of states of a rank in a group of one rank bounds every rank's share.
+  const double bytes = static_cast<double>(model_.numSteps()) * paths * static_cast<double>(model_.numStates()) *
+                       static_cast<double>(per_row * element);
+  return bytes <= settings_.activation_memory_mb * 1024.0 * 1024.0;
+}
+
+void PolicyGradientTrainer::backwardFromActivations(
+    const std::vector<TrunkActivations>& kept,
+    const std::function<torch::Tensor(const std::vector<int>&, torch::Dtype)>& weights,
+    const std::function<const std::vector<double>&(int, int)>& observation, int P, std::int64_t first_state,
+    std::int64_t last_state) {
+  const int T = model_.numSteps();
+  const auto H = net_->config().hidden;
+  const auto options = torch::TensorOptions().dtype(dtype());
+  // The trunk above the first layer, level by level on the kept activations: the gradients with
+  // respect to the first layer's state part (summed over nodes) and observation part (per node).
+  auto grad_state = torch::zeros({last_state - first_state, H}, options);
+  auto grad_observation = torch::empty({T, P, H}, options);
+  std::vector<int> ids(static_cast<std::size_t>(P));
+  for (int t = 0; t < T; ++t) {
+    for (int j = 0; j < P; ++j) ids[static_cast<std::size_t>(j)] = t * P + j;
+    torch::Tensor level;
+    net_->backwardTrunk(kept[static_cast<std::size_t>(t)], weights(ids, dtype()), grad_state, level);
+    grad_observation[t].copy_(level);
+  }
+  // The first layer and the embeddings below it with autograd: n state rows and T · P observation
+  // rows (the GRU over each path), small next to the trunk's T · P · n rows.
+  std::vector<double> flat;
+  for (int t = 0; t < T; ++t)
+    for (int j = 0; j < P; ++j) flat.insert(flat.end(), observation(j, t).begin(), observation(j, t).end());
+  const auto sequence = torch::tensor(flat, torch::kFloat64).view({T, P, observation_size_});
+  const auto state_part = net_->firstStatePart(net_->states(first_state, last_state));
+  const auto observation_part = net_->firstObservationPart(net_->observations(sequence));
+  torch::autograd::backward({state_part, observation_part}, {grad_state, grad_observation});
 }
 
 torch::Tensor PolicyGradientTrainer::gradient(std::uint64_t path_seed, double* objective) {

@@ -40,7 +40,18 @@ struct TrainSettings {
   bool state_as_index = true;
   int beta_head = -1;              ///< −1: on for the ordered consumption grids of macro and krusell_smith
   bool float64 = false;            ///< network in double precision (tests)
+  /// The rollout keeps the trunk's activations for the gradient when they fit in this many MiB per
+  /// rank (about T · paths · |S| · (2 · 128 + 2|A|) floats); otherwise the surrogate evaluates the
+  /// network a second time, in batches. 0 always evaluates again.
+  double activation_memory_mb = 1024.0;
   long inject_nan_at = -1;         ///< fault injection for the divergence tests: NaN gradient at this iteration
+};
+
+/// Wall seconds of an iteration's parts, summed over the run on this rank.
+struct TrainPhases {
+  double rollout = 0.0;     ///< forward pass of the mean field with the network deciding each level
+  double evaluation = 0.0;  ///< the exact backward pass evaluating π_θ (Q)
+  double gradient = 0.0;    ///< the surrogate's backward pass through the network (allreduce excluded)
 };
 
 class PolicyGradientTrainer : public Trainer {
@@ -86,6 +97,7 @@ class PolicyGradientTrainer : public Trainer {
   PolicyNetwork& network() { return net_; }
   const TrainSettings& settings() const { return settings_; }
   int observationSize() const { return observation_size_; }
+  const TrainPhases& phases() const { return phases_; }
 
   /// Checkpoint: θ, Adam state, iteration and the caller's `extra` tensors (e.g. the history),
   /// written by rank 0 to a temporary file and renamed, so a checkpoint is never half-written.
@@ -104,6 +116,14 @@ class PolicyGradientTrainer : public Trainer {
   /// surrogate's backward pass; returns this group's Σ_j J_j (on every rank of the group).
   double run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
              const torch::Tensor* agent = nullptr);
+  /// True when the rollout's trunk activations of `paths` paths fit in activation_memory_mb.
+  bool keepsActivations(int paths) const;
+  /// The surrogate's gradient from the rollout's kept activations (no second network evaluation);
+  /// `weights(ids, dtype)` gives ∂L/∂π for the nodes `ids`, `observation(j, t)` the o_t of path j.
+  void backwardFromActivations(const std::vector<TrunkActivations>& kept,
+                               const std::function<torch::Tensor(const std::vector<int>&, torch::Dtype)>& weights,
+                               const std::function<const std::vector<double>&(int, int)>& observation, int P,
+                               std::int64_t first_state, std::int64_t last_state);
   NetworkOnModel onModel() const { return NetworkOnModel(model_, world_, net_, observation_size_); }
   /// What a checkpoint must match: model, parameters, algorithm and network shape.
   std::string identity() const;
@@ -116,6 +136,7 @@ class PolicyGradientTrainer : public Trainer {
   PolicyNetwork net_{nullptr};
   std::unique_ptr<torch::optim::Adam> adam_;
   long iteration_ = 0;
+  TrainPhases phases_;
 };
 
 }  // namespace mfg

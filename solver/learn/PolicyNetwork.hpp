@@ -27,6 +27,17 @@ struct NetworkConfig {
   int gru_hidden = 128;
 };
 
+/// The trunk's activations of one batch of probability tables [B, n, ·], kept from a forward pass
+/// without a graph so that the structural gradient can run the trunk's backward pass on them
+/// (PolicyNetworkImpl::backwardTrunk) instead of evaluating the network a second time.
+struct TrunkActivations {
+  torch::Tensor first;   ///< relu(first layer) [B, n, H]
+  torch::Tensor second;  ///< relu(second layer) [B, n, H]
+  torch::Tensor out;     ///< the head's output [B, n, heads] (|A| logits, or the Beta head's two)
+  torch::Tensor probs;   ///< softmax of the logits [B, n, |A|]
+  std::int64_t bytes() const;
+};
+
 class PolicyNetworkImpl : public torch::nn::Module {
  public:
   /// `observation_size`: length of o_t as the trainer builds it.
@@ -43,6 +54,21 @@ class PolicyNetworkImpl : public torch::nn::Module {
   torch::Tensor initialHidden() const;
   /// π[t, s, a] for every pair of observation embedding t ([T, E_o]) and state embedding s ([n, E_s]).
   torch::Tensor probabilities(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
+  /// The same without a graph, with the trunk's activations written to `keep`.
+  torch::Tensor probabilities(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings,
+                              TrunkActivations& keep);
+  /// The first layer's two parts: W_s e_s + b for state embeddings [n, E_s] → [n, H], and W_o e_t
+  /// for observation embeddings [..., E_o] → [..., H]; h1[t, s] = relu(sum of the two).
+  torch::Tensor firstStatePart(const torch::Tensor& state_embeddings);
+  torch::Tensor firstObservationPart(const torch::Tensor& observation_embeddings);
+  /// Backward pass of the trunk above the first layer for the gradient `grad_probs` of a loss with
+  /// respect to the kept probabilities: adds the gradients of the second layer and the head to
+  /// their .grad(), and adds to `grad_state_part` [n, H] and writes to `grad_observation_part`
+  /// [B, H] the gradients with respect to the first layer's two parts (the caller finishes the pass
+  /// through them with autograd). Two GEMMs of [B·n, H] × [H, H] instead of a graph's forward
+  /// and backward.
+  void backwardTrunk(const TrunkActivations& kept, const torch::Tensor& grad_probs, torch::Tensor& grad_state_part,
+                     torch::Tensor& grad_observation_part);
 
   /// Embeddings of the states listed in `indices` ([B] int64): [B, state_embedding].
   torch::Tensor statesAt(const torch::Tensor& indices);
@@ -69,6 +95,8 @@ class PolicyNetworkImpl : public torch::nn::Module {
   torch::Tensor coordinates(const std::int64_t* flat, std::int64_t n) const;
   /// Logits of the trunk's output h [..., H] (the Beta head's log-densities on the grid).
   torch::Tensor logits(const torch::Tensor& h);
+  /// Logits from the head's output (the identity, or the Beta head's log-densities).
+  torch::Tensor headLogits(const torch::Tensor& out);
 };
 TORCH_MODULE(PolicyNetwork);
 
