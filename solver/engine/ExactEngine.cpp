@@ -97,7 +97,7 @@ MeanFieldFlow ExactEngine::propagate(const Policy& pi, const MeanFieldFlow* env,
       for (int m : nodes)
         if (decided->pi[m].size() != uniform.size()) throw std::logic_error("a level rule filled the wrong number of rows");
     }
-    if (!kernel_.isStatic() || !kernel_.isFilled()) {
+    if ((!kernel_.isStatic() || !kernel_.isFilled()) && !kernel_.reuseCached(node.level, node.z)) {
       kernel_.assemble(env ? context_.at(node.level, env->mu[n], nullptr, env_policy->pi[n], node.z, nullptr)
                            : context_.at(node.level, flow.mu[n], nullptr, pi.pi[n], node.z, nullptr));
       if (!env) kernel_.keep(n);  // for a backward sweep against this flow (exploitability, training)
@@ -147,7 +147,7 @@ std::vector<std::vector<double>> ExactEngine::occupancy(const Policy& pi, const 
       for (std::size_t i = 0; i < nR; ++i) row[i] += inject[t][i];
     }
     if (t + 1 == steps()) break;
-    if (!kernel_.isStatic() || !kernel_.isFilled())
+    if ((!kernel_.isStatic() || !kernel_.isFilled()) && !kernel_.reuseCached(t, tree_.node(t).z))
       kernel_.assemble(context_.at(t, env.mu[t], nullptr, env_policy.pi[t], tree_.node(t).z, nullptr));
     PetscScalar* x = nullptr;
     MFG_PETSC_CALL(VecGetArrayWrite(rows_, &x));
@@ -255,7 +255,7 @@ void ExactEngine::backward(const MeanFieldFlow& env, const Policy& env_policy, s
     if (path) children.push_back({(*path)[static_cast<std::size_t>(t) + 1], 1.0});
     else for (int c : node.children) children.push_back({c, tree_.node(c).cond_prob});
 
-    if ((!kernel_.isStatic() || !kernel_.isFilled()) && !kernel_.recall(n))
+    if ((!kernel_.isStatic() || !kernel_.isFilled()) && !kernel_.recall(n) && !kernel_.reuseCached(t, node.z))
       kernel_.assemble(context_.at(t, env.mu[n], nullptr, env_policy.pi[n], node.z, nullptr));
     // R̄ = Σ_c p_c R_t(·|z_c). With one child its view stays valid through the output loop, which
     // reads the rewards a block at a time; several children need a view each, so R̄ is built first.

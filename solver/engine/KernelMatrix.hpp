@@ -5,6 +5,7 @@
 // dynamic support (Model::dynamicSupport) has its pattern taken from the assembled rows, and the
 // matrix is re-created, exactly preallocated, only when that pattern changes.
 #include <map>
+#include <span>
 #include <vector>
 
 #include "parallel/StateLayout.hpp"
@@ -32,6 +33,11 @@ class KernelMatrix {
   /// (non-negative, sums to 1 within 1e-12); a bad row is an InputError on every rank, naming
   /// the step, state and action.
   void assemble(const MeanFieldView& view);
+
+  /// Makes the kernel of (t, z) current when it depends on nothing else and is already in the
+  /// cache; false otherwise (then assemble). Lets the engine skip building a mean-field view
+  /// (a gather of μ on every rank) for a kernel it would only look up.
+  bool reuseCached(int t, const std::vector<double>& z);
 
   Mat mat() const { return current_ ? current_ : P_.get(); }
 
@@ -61,6 +67,10 @@ class KernelMatrix {
   /// probability that is negative, NaN or infinite).
   std::string entryError(int t, std::int64_t s, std::int64_t a, const std::vector<Transition>& row) const;
   void createMatrix();
+  /// Writes vals_ straight into the assembled AIJ arrays; false where that is not possible.
+  bool refillInPlace();
+  enum class InPlace { Unknown, Yes, No };
+  InPlace in_place_ = InPlace::Unknown;
   /// A dynamic pattern's matrix built on the CSR arrays themselves (no copy, no row-by-row
   /// insertion); the arrays must outlive it.
   void createFromArrays();
@@ -78,7 +88,11 @@ class KernelMatrix {
   /// memory budget): a tree or a batch of paths revisits the same few (t, z) many times.
   bool cacheable_ = false;
   std::size_t budget_;  ///< bytes per rank of the cache or of the kept kernels (-mfg_kernel_memory_mb)
-  std::map<std::pair<int, std::vector<double>>, PetscMat> cache_;
+  using CacheKey = std::pair<int, std::vector<double>>;
+  CacheKey cacheKey(int t, std::span<const double> z) const {
+    return {model_.kernelDependsOnTime() ? t : -1, std::vector<double>(z.begin(), z.end())};
+  }
+  std::map<CacheKey, PetscMat> cache_;
   std::size_t cache_bytes_ = 0;
   Mat current_ = nullptr;
   bool keeping_ = false;

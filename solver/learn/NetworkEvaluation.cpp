@@ -45,7 +45,7 @@ int sharedObservationSize(const Model& model) {
 
 ExactEngine::LevelRule NetworkOnModel::rule(const ExactEngine& engine,
                                             std::shared_ptr<std::vector<std::vector<double>>> observations,
-                                            std::shared_ptr<std::vector<TrunkActivations>> activations) const {
+                                            std::shared_ptr<TrunkActivations> activations) const {
   const auto& layout = engine.layout();
   const auto& tree = engine.tree();
   PolicyNetwork net = net_;
@@ -63,9 +63,9 @@ ExactEngine::LevelRule NetworkOnModel::rule(const ExactEngine& engine,
     (*observations)[static_cast<std::size_t>(node)] = sharedObservation(model, view, tree.node(node).level);
   };
   const int d = observation_size_;
-  if (activations) activations->assign(static_cast<std::size_t>(engine.steps()), {});
-  rule.decide = [net, d, &tree, state_emb, hidden, observations, activations](int level, const std::vector<int>& nodes,
-                                                                               Policy& decided) mutable {
+  const int levels = engine.steps();
+  rule.decide = [net, d, &tree, state_emb, hidden, observations, activations, levels](
+                    int level, const std::vector<int>& nodes, Policy& decided) mutable {
     torch::NoGradGuard no_grad;
     const auto B = static_cast<std::int64_t>(nodes.size());
     std::vector<double> flat;
@@ -79,7 +79,7 @@ ExactEngine::LevelRule NetworkOnModel::rule(const ExactEngine& engine,
     }
     auto h = torch::cat(parents, 1);  // [1, B, H]
     const auto e = net->observationStep(torch::tensor(flat, torch::kFloat64).view({B, d}), h);
-    const auto probs = (activations ? net->probabilities(state_emb, e, (*activations)[static_cast<std::size_t>(level)])
+    const auto probs = (activations ? net->probabilities(state_emb, e, *activations, level, levels)
                                     : net->probabilities(state_emb, e))
                            .to(torch::kFloat64)
                            .contiguous();  // [B, n, A]

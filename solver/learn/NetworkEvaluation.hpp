@@ -50,11 +50,11 @@ class NetworkOnModel {
 
   /// The network as a policy rule on any tree of `engine`, deciding a level's nodes in one batch
   /// (the GRU state follows each node's parent). With `observations`, o_t of every node is kept;
-  /// with `activations`, the trunk's activations of every level (indexed by level, rows in the
-  /// level's node order), for a backward pass without a second network evaluation.
+  /// with `activations`, the trunk's activations of every level ([level, node of the level, ...]),
+  /// for a backward pass without a second network evaluation.
   ExactEngine::LevelRule rule(const ExactEngine& engine,
                               std::shared_ptr<std::vector<std::vector<double>>> observations = nullptr,
-                              std::shared_ptr<std::vector<TrunkActivations>> activations = nullptr) const;
+                              std::shared_ptr<TrunkActivations> activations = nullptr) const;
 
   /// Clairvoyant exploitability on `histories` (split over `groups` rank groups; 0: automatic),
   /// with its 95% interval, and the exact non-anticipative one on the enumerated tree when the

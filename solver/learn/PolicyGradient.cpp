@@ -83,8 +83,11 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
     // surrogate, and so are the trunk's activations when they fit, so that the surrogate's
     // gradient needs no second evaluation of the network. Node t·P + j is path j at step t.
     auto observed = std::make_shared<std::vector<std::vector<double>>>();
-    const bool keep = differentiate && !agent && keepsActivations(P);
-    auto activations = keep ? std::make_shared<std::vector<TrunkActivations>>() : nullptr;
+    const bool keep = differentiate && !agent && keepsActivations(P, layout);
+    // The buffers stay from one iteration to the next (same shapes), so that the rollout does not
+    // page in fresh memory every time.
+    if (keep && !activations_) activations_ = std::make_shared<TrunkActivations>();
+    const auto activations = keep ? activations_ : nullptr;
     Policy pi;
     auto clock = Clock::now();
     const MeanFieldFlow flow = engine.forward(onModel().rule(engine, observed, activations), pi);
@@ -163,35 +166,43 @@ double PolicyGradientTrainer::run(const std::vector<std::vector<std::vector<doub
   return total / N;
 }
 
-bool PolicyGradientTrainer::keepsActivations(int paths) const {
+bool PolicyGradientTrainer::keepsActivations(int paths, const parallel::StateLayout& layout) const {
   const auto& config = net_->config();
   const std::int64_t heads = config.beta_head ? 2 : model_.numActions();
   const std::int64_t per_row = 2 * config.hidden + heads + model_.numActions();
   const auto element = static_cast<std::int64_t>(torch::elementSize(dtype()));
-  // The largest share of states of a rank in a group of one rank bounds every rank's share.
-  const double bytes = static_cast<double>(model_.numSteps()) * paths * static_cast<double>(model_.numStates()) *
-                       static_cast<double>(per_row * element);
+  // Decided on the group's largest share of states, so that every rank of the group takes the
+  // same path.
+  const double states = parallel::max(layout.comm(), static_cast<double>(layout.localStates()));
+  const double bytes = static_cast<double>(model_.numSteps()) * paths * states * static_cast<double>(per_row * element);
   return bytes <= settings_.activation_memory_mb * 1024.0 * 1024.0;
 }
 
 void PolicyGradientTrainer::backwardFromActivations(
-    const std::vector<TrunkActivations>& kept,
-    const std::function<torch::Tensor(const std::vector<int>&, torch::Dtype)>& weights,
+    const TrunkActivations& kept, const std::function<torch::Tensor(const std::vector<int>&, torch::Dtype)>& weights,
     const std::function<const std::vector<double>&(int, int)>& observation, int P, std::int64_t first_state,
     std::int64_t last_state) {
   const int T = model_.numSteps();
   const auto H = net_->config().hidden;
   const auto options = torch::TensorOptions().dtype(dtype());
-  // The trunk above the first layer, level by level on the kept activations: the gradients with
-  // respect to the first layer's state part (summed over nodes) and observation part (per node).
+  // The trunk above the first layer on the kept activations, a few levels at a time: the
+  // gradients with respect to the first layer's state part (summed over nodes) and observation
+  // part (per node). Batches of about 2 048 rows: large enough that the per-call cost of the
+  // tensor operations is small, small enough that a batch's operands stay in cache.
   auto grad_state = torch::zeros({last_state - first_state, H}, options);
   auto grad_observation = torch::empty({T, P, H}, options);
-  std::vector<int> ids(static_cast<std::size_t>(P));
-  for (int t = 0; t < T; ++t) {
-    for (int j = 0; j < P; ++j) ids[static_cast<std::size_t>(j)] = t * P + j;
-    torch::Tensor level;
-    net_->backwardTrunk(kept[static_cast<std::size_t>(t)], weights(ids, dtype()), grad_state, level);
-    grad_observation[t].copy_(level);
+  const auto rows_per_level = std::max<std::int64_t>(1, static_cast<std::int64_t>(P) * (last_state - first_state));
+  const int batch = static_cast<int>(std::clamp<std::int64_t>(2048 / rows_per_level, 1, T));
+  std::vector<int> ids;
+  for (int t0 = 0; t0 < T; t0 += batch) {
+    const int t1 = std::min(T, t0 + batch);
+    ids.clear();
+    for (int t = t0; t < t1; ++t)
+      for (int j = 0; j < P; ++j) ids.push_back(t * P + j);
+    const auto grad_probs = weights(ids, dtype()).view({t1 - t0, P, last_state - first_state, model_.numActions()});
+    torch::Tensor levels;
+    net_->backwardTrunk(kept, t0, t1, grad_probs, grad_state, levels);
+    grad_observation.slice(0, t0, t1).copy_(levels);
   }
   // The first layer and the embeddings below it with autograd: n state rows and T · P observation
   // rows (the GRU over each path), small next to the trunk's T · P · n rows.

@@ -116,11 +116,12 @@ class PolicyGradientTrainer : public Trainer {
   /// surrogate's backward pass; returns this group's Σ_j J_j (on every rank of the group).
   double run(const std::vector<std::vector<std::vector<double>>>& histories, bool differentiate,
              const torch::Tensor* agent = nullptr);
-  /// True when the rollout's trunk activations of `paths` paths fit in activation_memory_mb.
-  bool keepsActivations(int paths) const;
+  /// True when the rollout's trunk activations of `paths` paths on the states of `layout` fit in
+  /// activation_memory_mb on every rank of the group (collective over the group).
+  bool keepsActivations(int paths, const parallel::StateLayout& layout) const;
   /// The surrogate's gradient from the rollout's kept activations (no second network evaluation);
   /// `weights(ids, dtype)` gives ∂L/∂π for the nodes `ids`, `observation(j, t)` the o_t of path j.
-  void backwardFromActivations(const std::vector<TrunkActivations>& kept,
+  void backwardFromActivations(const TrunkActivations& kept,
                                const std::function<torch::Tensor(const std::vector<int>&, torch::Dtype)>& weights,
                                const std::function<const std::vector<double>&(int, int)>& observation, int P,
                                std::int64_t first_state, std::int64_t last_state);
@@ -135,6 +136,7 @@ class PolicyGradientTrainer : public Trainer {
   int observation_size_ = 0;
   PolicyNetwork net_{nullptr};
   std::unique_ptr<torch::optim::Adam> adam_;
+  std::shared_ptr<TrunkActivations> activations_;  ///< the rollout's kept activations (buffers reused)
   long iteration_ = 0;
   TrainPhases phases_;
 };

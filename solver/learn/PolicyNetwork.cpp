@@ -107,13 +107,6 @@ torch::Tensor softmaxLastDim(const torch::Tensor& logits) {
 
 }  // namespace
 
-std::int64_t TrunkActivations::bytes() const {
-  std::int64_t total = 0;
-  for (const auto* t : {&first, &second, &out, &probs})
-    if (t->defined()) total += t->numel() * static_cast<std::int64_t>(t->element_size());
-  return total;
-}
-
 torch::Tensor PolicyNetworkImpl::firstStatePart(const torch::Tensor& state_embeddings) {
   return first_state_->forward(state_embeddings);
 }
@@ -131,32 +124,52 @@ torch::Tensor PolicyNetworkImpl::probabilities(const torch::Tensor& state_embedd
 }
 
 torch::Tensor PolicyNetworkImpl::probabilities(const torch::Tensor& state_embeddings,
-                                               const torch::Tensor& observation_embeddings, TrunkActivations& keep) {
+                                               const torch::Tensor& observation_embeddings, TrunkActivations& keep,
+                                               int level, int levels) {
   torch::NoGradGuard no_grad;
-  keep.first = (firstStatePart(state_embeddings).unsqueeze(0) + firstObservationPart(observation_embeddings).unsqueeze(1))
-                   .relu_();
-  keep.second = second_->forward(keep.first).relu_();
-  keep.out = head_->forward(keep.second);
-  keep.probs = softmaxLastDim(headLogits(keep.out));
-  return keep.probs;
+  const auto H = config_.hidden;
+  const auto B = observation_embeddings.size(0), n = state_embeddings.size(0);
+  const auto heads = head_->weight.size(0);
+  if (!keep.first.defined() || keep.first.size(0) != levels || keep.first.size(1) != B || keep.first.size(2) != n ||
+      keep.first.scalar_type() != second_->weight.scalar_type()) {
+    const auto options = second_->weight.options();
+    keep.first = torch::empty({levels, B, n, H}, options);
+    keep.second = torch::empty({levels, B, n, H}, options);
+    keep.out = torch::empty({levels, B, n, heads}, options);
+    keep.probs = torch::empty({levels, B, n, num_actions_}, options);
+  }
+  // The same operations as the graph's forward pass (nn::Linear is addmm on the flattened rows),
+  // written into the level's slices: the rollout's π is the same whether activations are kept.
+  auto first = keep.first[level], second = keep.second[level], out = keep.out[level];
+  torch::add_out(first, firstStatePart(state_embeddings).unsqueeze(0),
+                 firstObservationPart(observation_embeddings).unsqueeze(1));
+  first.relu_();
+  auto second_rows = second.view({B * n, H}), out_rows = out.view({B * n, heads});
+  torch::addmm_out(second_rows, second_->bias, first.view({B * n, H}), second_->weight.t());
+  second.relu_();
+  torch::addmm_out(out_rows, head_->bias, second.view({B * n, H}), head_->weight.t());
+  auto probs = keep.probs[level];
+  probs.copy_(softmaxLastDim(headLogits(out)));
+  return probs;
 }
 
-void PolicyNetworkImpl::backwardTrunk(const TrunkActivations& kept, const torch::Tensor& grad_probs,
+void PolicyNetworkImpl::backwardTrunk(const TrunkActivations& kept, int begin, int end, const torch::Tensor& grad_probs,
                                       torch::Tensor& grad_state_part, torch::Tensor& grad_observation_part) {
   torch::NoGradGuard no_grad;
   const auto H = config_.hidden;
   // Through the softmax: ∂L/∂l_a = π_a (g_a − Σ_b π_b g_b).
-  const auto& pi = kept.probs;
+  const auto pi = kept.probs.slice(0, begin, end);
   auto grad = pi * (grad_probs - (pi * grad_probs).sum(-1, true));
   if (config_.beta_head) {  // through the Beta head's map from (α, β) to log-densities: a small graph
     torch::AutoGradMode with_grad(true);
-    auto out = kept.out.detach().requires_grad_(true);
+    auto out = kept.out.slice(0, begin, end).detach().requires_grad_(true);
     headLogits(out).backward(grad);
     grad = out.grad();
   }
-  const auto rows = kept.second.numel() / H;
+  const auto first = kept.first.slice(0, begin, end), second = kept.second.slice(0, begin, end);
+  const auto rows = second.numel() / H;
   const auto g_out = grad.reshape({rows, grad.size(-1)});  // rows may be 0 (a rank without states)
-  const auto h2 = kept.second.reshape({rows, H}), h1 = kept.first.reshape({rows, H});
+  const auto h2 = second.reshape({rows, H}), h1 = first.reshape({rows, H});
   const auto accumulate = [](torch::Tensor& param, const torch::Tensor& g) {
     if (param.grad().defined()) param.mutable_grad().add_(g);
     else param.mutable_grad() = g.clone();
@@ -167,9 +180,9 @@ void PolicyNetworkImpl::backwardTrunk(const TrunkActivations& kept, const torch:
   auto g2 = torch::threshold_backward(g_out.mm(head_->weight), h2, 0);
   accumulate(second_->weight, g2.t().mm(h1));
   accumulate(second_->bias, g2.sum(0));
-  auto g1 = torch::threshold_backward(g2.mm(second_->weight), h1, 0).view(kept.first.sizes());  // [B, n, H]
-  grad_state_part.add_(g1.sum(0));
-  grad_observation_part = g1.sum(1);
+  auto g1 = torch::threshold_backward(g2.mm(second_->weight), h1, 0).view(first.sizes());  // [L, B, n, H]
+  grad_state_part.add_(g1.sum(std::vector<std::int64_t>{0, 1}));
+  grad_observation_part = g1.sum(2);
 }
 
 torch::Tensor PolicyNetworkImpl::paired(const torch::Tensor& state_embeddings,

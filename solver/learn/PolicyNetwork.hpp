@@ -27,15 +27,15 @@ struct NetworkConfig {
   int gru_hidden = 128;
 };
 
-/// The trunk's activations of one batch of probability tables [B, n, ·], kept from a forward pass
-/// without a graph so that the structural gradient can run the trunk's backward pass on them
+/// The trunk's activations of a whole rollout, kept from forward passes without a graph, level by
+/// level, in one buffer per layer [T, B, n, ·] (level t, node b of the level, state s), so that the
+/// structural gradient runs the trunk's backward pass on them in a few large batches
 /// (PolicyNetworkImpl::backwardTrunk) instead of evaluating the network a second time.
 struct TrunkActivations {
-  torch::Tensor first;   ///< relu(first layer) [B, n, H]
-  torch::Tensor second;  ///< relu(second layer) [B, n, H]
-  torch::Tensor out;     ///< the head's output [B, n, heads] (|A| logits, or the Beta head's two)
-  torch::Tensor probs;   ///< softmax of the logits [B, n, |A|]
-  std::int64_t bytes() const;
+  torch::Tensor first;   ///< relu(first layer) [T, B, n, H]
+  torch::Tensor second;  ///< relu(second layer) [T, B, n, H]
+  torch::Tensor out;     ///< the head's output [T, B, n, heads] (|A| logits, or the Beta head's two)
+  torch::Tensor probs;   ///< softmax of the logits [T, B, n, |A|]
 };
 
 class PolicyNetworkImpl : public torch::nn::Module {
@@ -54,21 +54,23 @@ class PolicyNetworkImpl : public torch::nn::Module {
   torch::Tensor initialHidden() const;
   /// π[t, s, a] for every pair of observation embedding t ([T, E_o]) and state embedding s ([n, E_s]).
   torch::Tensor probabilities(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings);
-  /// The same without a graph, with the trunk's activations written to `keep`.
+  /// The same without a graph for the B observation embeddings [B, E_o] of one level, with the
+  /// trunk's activations written to level `level` of `keep` (allocated for `levels` levels unless
+  /// it already has that shape); returns that level's probabilities [B, n, |A|], a view into `keep`.
   torch::Tensor probabilities(const torch::Tensor& state_embeddings, const torch::Tensor& observation_embeddings,
-                              TrunkActivations& keep);
+                              TrunkActivations& keep, int level, int levels);
   /// The first layer's two parts: W_s e_s + b for state embeddings [n, E_s] → [n, H], and W_o e_t
   /// for observation embeddings [..., E_o] → [..., H]; h1[t, s] = relu(sum of the two).
   torch::Tensor firstStatePart(const torch::Tensor& state_embeddings);
   torch::Tensor firstObservationPart(const torch::Tensor& observation_embeddings);
-  /// Backward pass of the trunk above the first layer for the gradient `grad_probs` of a loss with
-  /// respect to the kept probabilities: adds the gradients of the second layer and the head to
-  /// their .grad(), and adds to `grad_state_part` [n, H] and writes to `grad_observation_part`
-  /// [B, H] the gradients with respect to the first layer's two parts (the caller finishes the pass
-  /// through them with autograd). Two GEMMs of [B·n, H] × [H, H] instead of a graph's forward
-  /// and backward.
-  void backwardTrunk(const TrunkActivations& kept, const torch::Tensor& grad_probs, torch::Tensor& grad_state_part,
-                     torch::Tensor& grad_observation_part);
+  /// Backward pass of the trunk above the first layer on the kept levels [begin, end), for the
+  /// gradient `grad_probs` [end − begin, B, n, |A|] of a loss with respect to their probabilities:
+  /// adds the gradients of the second layer and the head to their .grad(), adds to
+  /// `grad_state_part` [n, H] and writes to `grad_observation_part` [end − begin, B, H] the
+  /// gradients with respect to the first layer's two parts (the caller finishes the pass through
+  /// them with autograd). Two GEMMs of [rows, H] × [H, H] instead of a graph's forward and backward.
+  void backwardTrunk(const TrunkActivations& kept, int begin, int end, const torch::Tensor& grad_probs,
+                     torch::Tensor& grad_state_part, torch::Tensor& grad_observation_part);
 
   /// Embeddings of the states listed in `indices` ([B] int64): [B, state_embedding].
   torch::Tensor statesAt(const torch::Tensor& indices);

@@ -1,7 +1,10 @@
 // macro: a heterogeneous-agent economy (wealth × income) with an aggregate TFP shock z_t
 // (docs/models.md §1.3, MFAX's "endogenous" model). Prices come from the mean field, so the wealth an
 // agent reaches, and hence the kernel's sparsity pattern, moves with μ_t and z_t.
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 #include "solver/models/BasicModel.hpp"
@@ -100,7 +103,6 @@ class Macro final : public BasicModel {
     const auto nu_points = params_.integer("action_points");
     wealth_ = geomspace(0.25, 99.25, na);
     for (double& a : wealth_) a = std::max(a - 0.25, 0.0);
-    inverse_log_ratio_ = static_cast<double>(na - 1) / std::log(99.25 / 0.25);
     income_ = geomspace(0.35, 2.25, ny);
     for (double& y : income_) y -= 0.25;
     for (std::int64_t k = 0; k < nu_points; ++k)
@@ -108,6 +110,7 @@ class Macro final : public BasicModel {
     state_shape_ = {na, ny};
     action_shape_ = {nu_points};
     uniformInitial();
+    cellTable();
 
     const double rho = params_.real("rho_z"), nu = params_.real("nu");
     const auto points = params_.integer("noise_points");
@@ -173,15 +176,38 @@ class Macro final : public BasicModel {
     }
   }
 
-  /// The cell [a_i, a_{i+1}) that holds x (0 ≤ x < a_max): inverted from the geometric grid in
-  /// one log, then corrected, instead of a branchy binary search in every kernel row.
+  /// The cell [a_i, a_{i+1}) that holds x (0 ≤ x < a_max), without a log or a binary search in
+  /// every kernel row (the costliest part of one): the grid is geometric in y = 4x + 1, so the
+  /// exponent and the top mantissa bits of y pick a bucket narrower than a cell, whose first cell
+  /// is tabulated (cellTable); one or two exact comparisons then finish.
   std::int64_t gridCell(double x) const {
     const auto last = static_cast<std::int64_t>(wealth_.size()) - 2;
-    auto i = static_cast<std::int64_t>(std::log((x + 0.25) / 0.25) * inverse_log_ratio_);
-    i = clampIndex(i, 0, last);
+    const std::size_t key = bucket(4.0 * x + 1.0);
+    std::int64_t i = key < cell_table_.size() ? cell_table_[key] : last;
     while (i > 0 && wealth_[i] > x) --i;
     while (i < last && wealth_[i + 1] <= x) ++i;
     return i;
+  }
+  std::size_t bucket(double y) const {  // y ≥ 1
+    const int shift = 52 - bucket_bits_;
+    return static_cast<std::size_t>((std::bit_cast<std::uint64_t>(y) >> shift) - (std::bit_cast<std::uint64_t>(1.0) >> shift));
+  }
+  /// cell_table_[k]: the cell of the smallest x in bucket k. y = 4x + 1 < 512 covers a_max = 99;
+  /// a bucket spans at most log2(1 + 2^-bits) in log2 y, chosen below half a cell's log2(ratio).
+  void cellTable() {
+    const auto na = static_cast<std::int64_t>(wealth_.size());
+    const auto last = na - 2;
+    const double cell_log2 = std::log2(99.25 / 0.25) / static_cast<double>(na - 1);
+    bucket_bits_ = std::clamp(static_cast<int>(std::ceil(-std::log2(cell_log2 / 2.0 / 1.5))), 8, 20);
+    const std::size_t buckets = bucket(512.0);
+    cell_table_.resize(buckets);
+    const int shift = 52 - bucket_bits_;
+    const auto base = std::bit_cast<std::uint64_t>(1.0) >> shift;
+    for (std::size_t k = 0; k < buckets; ++k) {
+      const double x = (std::bit_cast<double>((base + k) << shift) - 1.0) / 4.0;
+      const auto above = std::upper_bound(wealth_.begin(), wealth_.end(), x) - wealth_.begin();
+      cell_table_[k] = static_cast<std::int32_t>(std::clamp<std::int64_t>(above - 1, 0, last));
+    }
   }
 
   double utility(double c) const {
@@ -203,7 +229,9 @@ class Macro final : public BasicModel {
   }
 
  private:
-  double alpha_, sigma_, inverse_log_ratio_ = 0.0;
+  double alpha_, sigma_;
+  int bucket_bits_ = 8;
+  std::vector<std::int32_t> cell_table_;
   std::vector<double> wealth_, income_, share_;
   std::unique_ptr<NoiseProcess> noise_;
 };
