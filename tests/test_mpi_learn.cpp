@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "MpiFixture.hpp"
+#include "solver/learn/FlushDenormals.hpp"
 #include "solver/learn/PolicyGradient.hpp"
 #include "solver/models/InputError.hpp"
 #include "solver/models/Registry.hpp"
@@ -81,6 +82,26 @@ BOOST_AUTO_TEST_CASE(gradient_matches_central_finite_differences) {
     BOOST_TEST(std::abs(trainer.agentObjective(seed, theta) - trainer.objective(seed)) <=
                1e-12 * std::max(1.0, std::abs(trainer.objective(seed))));
   }
+}
+
+BOOST_AUTO_TEST_CASE(subnormals_are_flushed_only_inside_the_scope) {
+  // The smallest normal float times 0.5 is subnormal (5.9e-39): kept outside the scope, zero in it,
+  // and kept again once the scope has ended. volatile: computed at run time, under the mode.
+  volatile float smallest = std::numeric_limits<float>::min(), half = 0.5f;
+  const float before = smallest * half;
+  float inside = -1.0f, read_in = -1.0f;
+  {
+    const mfg::FlushDenormals flush;
+    inside = smallest * half;
+    volatile float subnormal = before, one = 1.0f;
+    read_in = subnormal * one;  // a subnormal input reads as zero
+  }
+  const float after = smallest * half;
+  BOOST_TEST(before > 0.0f);
+  BOOST_TEST(std::fpclassify(before) == FP_SUBNORMAL);
+  BOOST_TEST(inside == 0.0f);
+  BOOST_TEST(read_in == 0.0f);
+  BOOST_TEST(after == before);
 }
 
 BOOST_AUTO_TEST_CASE(kept_activations_give_the_autograd_gradient) {

@@ -83,6 +83,7 @@ summary="$out_dir/rspg_speed.txt"
 printf "%-10s %-9s %7s %12s %12s   %s\n" model build iters "s/iter" "speed-up" "exploitability at the evaluations" >"$summary"
 for model in $models; do
   read -r iterations every <<<"$(settings "$model")"
+  mkdir -p "$out_dir/$model"
   declare -A best=()
   for ((round = 0; round < rounds; ++round)); do
     for which in baseline current; do

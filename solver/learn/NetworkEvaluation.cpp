@@ -3,6 +3,7 @@
 #include <random>
 
 #include "parallel/Collectives.hpp"
+#include "solver/learn/FlushDenormals.hpp"
 #include "parallel/RankGroups.hpp"
 #include "solver/certify/MeanInterval.hpp"
 #include "solver/models/InputError.hpp"
@@ -96,6 +97,7 @@ ExactEngine::LevelRule NetworkOnModel::rule(const ExactEngine& engine,
 TrainEvaluation NetworkOnModel::evaluate(const std::vector<std::vector<std::vector<double>>>& histories, int groups_wanted,
                                          std::size_t max_nodes) const {
   torch::NoGradGuard no_grad;
+  const FlushDenormals flush;  // see FlushDenormals.hpp
   TrainEvaluation ev;
   const int N = static_cast<int>(histories.size());
   parallel::RankGroups groups(world_, groups_wanted, N);
@@ -143,6 +145,7 @@ TrainEvaluation NetworkOnModel::evaluate(const std::vector<std::vector<std::vect
 
 PathSnapshot NetworkOnModel::snapshot(const std::vector<std::vector<std::vector<double>>>& h,
                                       std::vector<int> times) const {
+  const FlushDenormals flush;
   PathSnapshot snap;
   const int P = static_cast<int>(h.size()), T = model_.numSteps();
   ExactEngine engine(model_, world_, ScenarioTree::fromHistories(h, 1.0 / P));

@@ -1,6 +1,7 @@
 #include "solver/learn/PolicyGradient.hpp"
 
 #include "solver/learn/CheckpointRecords.hpp"
+#include "solver/learn/FlushDenormals.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -297,6 +298,7 @@ double PolicyGradientTrainer::agentObjective(std::uint64_t path_seed, const torc
 }
 
 double PolicyGradientTrainer::iterate() {
+  const FlushDenormals flush;  // see FlushDenormals.hpp
   const double K = static_cast<double>(std::max(1L, settings_.iterations - 1));
   const double progress = std::min(1.0, static_cast<double>(iteration_) / K);
   const double lr = settings_.learning_rate * (1.0 - (1.0 - settings_.final_lr_fraction) * progress);

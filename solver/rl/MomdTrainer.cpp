@@ -1,4 +1,5 @@
 #include "solver/rl/MomdTrainer.hpp"
+#include "solver/learn/FlushDenormals.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -261,6 +262,7 @@ void MomdTrainer::learn() {
 }
 
 double MomdTrainer::iterate() {
+  const FlushDenormals flush;  // see FlushDenormals.hpp
   setLearningRate(*adam_, decayedRate(settings_.learning_rate, settings_.final_lr_fraction, iteration_, settings_.iterations));
   copyParameters(previous_, q_);  // π_prev: the policy of the iteration now starting
   env_->refresh(population());

@@ -1,4 +1,5 @@
 #include "solver/rl/PpoTrainer.hpp"
+#include "solver/learn/FlushDenormals.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -273,6 +274,7 @@ void PpoTrainer::update(Batch& b) {
 }
 
 double PpoTrainer::iterate() {
+  const FlushDenormals flush;  // see FlushDenormals.hpp
   const double lr = decayedRate(settings_.learning_rate, settings_.final_lr_fraction, iteration_, settings_.iterations);
   for (auto* adam : {actor_adam_.get(), critic_adam_.get()}) setLearningRate(*adam, lr);
   env_->refresh(population());
