@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "MpiFixture.hpp"
+#include "TorchRankChecks.hpp"
 #include "solver/learn/FlushDenormals.hpp"
 #include "solver/learn/PolicyGradient.hpp"
 #include "solver/models/InputError.hpp"
@@ -29,17 +30,6 @@ TrainSettings small(bool recurrent) {
   s.seed = 5;
   s.float64 = true;
   return s;
-}
-
-/// Every rank's flat θ gathered on every rank: true when all are the same bytes.
-bool identicalOnAllRanks(const torch::Tensor& theta) {
-  const auto t = theta.to(torch::kFloat64).contiguous();
-  std::vector<double> all(static_cast<std::size_t>(t.numel()) * worldSize());
-  MPI_Allgather(t.data_ptr<double>(), static_cast<int>(t.numel()), MPI_DOUBLE, all.data(), static_cast<int>(t.numel()),
-                MPI_DOUBLE, MPI_COMM_WORLD);
-  for (int r = 1; r < worldSize(); ++r)
-    if (!std::equal(all.begin(), all.begin() + t.numel(), all.begin() + r * t.numel())) return false;
-  return true;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "Gather.hpp"
 #include "MpiFixture.hpp"
+#include "TorchRankChecks.hpp"
 #include "solver/engine/ExactEngine.hpp"
 #include "solver/learn/NetworkEvaluation.hpp"
 #include "solver/models/InputError.hpp"
@@ -53,16 +54,6 @@ std::vector<std::vector<double>> exactFlow(const Model& model, const std::vector
   std::vector<std::vector<double>> global;
   for (const auto& mu : flow.mu) global.push_back(testing::gatherStates(layout, mu));
   return global;
-}
-
-bool identicalOnAllRanks(const torch::Tensor& values) {
-  const auto t = values.to(torch::kFloat64).contiguous();
-  std::vector<double> all(static_cast<std::size_t>(t.numel()) * worldSize());
-  MPI_Allgather(t.data_ptr<double>(), static_cast<int>(t.numel()), MPI_DOUBLE, all.data(), static_cast<int>(t.numel()),
-                MPI_DOUBLE, MPI_COMM_WORLD);
-  for (int r = 1; r < worldSize(); ++r)
-    if (!std::equal(all.begin(), all.begin() + t.numel(), all.begin() + r * t.numel())) return false;
-  return true;
 }
 
 /// Small runs of each sample-based learner: 3 slots (learners split unevenly across ranks),
