@@ -63,10 +63,14 @@ class BeachBarBenchmark final : public BasicModel {
   }
 
   void support(std::int64_t s, std::int64_t a, std::vector<std::int64_t>& cols) const override {
-    cols.clear();
+    // The successors under every bar position, marked on the 101 states rather than listed and
+    // sorted (255 candidates a row; an engine builds the pattern of every row).
+    bool reached[kStates] = {};
     for (std::int64_t b = kBarLow; b <= kBarHigh; ++b)
-      for (int k = -2; k <= 2; ++k) cols.push_back(step(b, s, a, k));
-    normaliseSupport(cols);
+      for (int k = -2; k <= 2; ++k) reached[step(b, s, a, k)] = true;
+    cols.clear();
+    for (std::int64_t next = 0; next < kStates; ++next)
+      if (reached[next]) cols.push_back(next);
   }
 
   void transitions(const MeanFieldView& v, std::int64_t s, std::int64_t a,
