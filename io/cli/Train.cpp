@@ -141,9 +141,8 @@ int train(const TrainConfig& config, MPI_Comm comm) {
 
   setThreads(threadsPerRank());
   std::unique_ptr<Trainer> learner;
-  if (structural) {
-    TrainSettings settings;
-    settings.recurrent = config.algorithm == "rspg";
+  // The options every learner reads, then those of the sample-based ones (fields of the same names).
+  const auto shared = [&config](auto& settings) {
     settings.paths = config.paths;
     settings.learning_rate = config.learning_rate;
     settings.iterations = config.iterations;
@@ -151,32 +150,26 @@ int train(const TrainConfig& config, MPI_Comm comm) {
     settings.groups = config.groups;
     settings.eval_paths = config.eval_paths;
     settings.state_as_index = config.state_encoding == "index";
+  };
+  const auto sampled = [&config, &shared](auto& settings) {
+    shared(settings);
+    settings.particles = config.particles;
+    settings.learners_per_path = config.learners;
+  };
+  if (structural) {
+    TrainSettings settings;
+    shared(settings);
+    settings.recurrent = config.algorithm == "rspg";
     settings.inject_nan_at = config.inject_nan_at;
     learner = std::make_unique<PolicyGradientTrainer>(*model, comm, settings);
   } else if (config.algorithm == "momd") {
     rl::MomdSettings settings;
-    settings.paths = config.paths;
-    settings.particles = config.particles;
-    settings.learners_per_path = config.learners;
-    settings.learning_rate = config.learning_rate;
-    settings.iterations = config.iterations;
-    settings.seed = config.seed;
-    settings.groups = config.groups;
-    settings.eval_paths = config.eval_paths;
-    settings.state_as_index = config.state_encoding == "index";
+    sampled(settings);
     learner = std::make_unique<rl::MomdTrainer>(*model, comm, settings);
   } else {
     rl::PpoSettings settings;
+    sampled(settings);
     settings.recurrent = config.algorithm == "rippo";
-    settings.paths = config.paths;
-    settings.particles = config.particles;
-    settings.learners_per_path = config.learners;
-    settings.learning_rate = config.learning_rate;
-    settings.iterations = config.iterations;
-    settings.seed = config.seed;
-    settings.groups = config.groups;
-    settings.eval_paths = config.eval_paths;
-    settings.state_as_index = config.state_encoding == "index";
     learner = std::make_unique<rl::PpoTrainer>(*model, comm, settings);
   }
   Trainer& trainer = *learner;
