@@ -232,7 +232,7 @@ bool KernelMatrix::refillInPlace() {
   return true;
 }
 
-bool KernelMatrix::reuseCached(int t, const std::vector<double>& z) {
+bool KernelMatrix::reuseCached(int t, std::span<const double> z) {
   if (!cacheable_) return false;
   const auto it = cache_.find(cacheKey(t, z));
   if (it == cache_.end()) return false;
@@ -242,14 +242,7 @@ bool KernelMatrix::reuseCached(int t, const std::vector<double>& z) {
 
 void KernelMatrix::assemble(const MeanFieldView& view) {
   if (static_ && filled_) return;
-  CacheKey key;
-  if (cacheable_) {
-    key = cacheKey(view.t, view.z);
-    if (const auto it = cache_.find(key); it != cache_.end()) {
-      current_ = it->second;
-      return;
-    }
-  }
+  if (reuseCached(view.t, view.z)) return;
   current_ = nullptr;
   const auto A = layout_.actions();
   const auto nrows = layout_.localRows();
@@ -339,7 +332,7 @@ void KernelMatrix::assemble(const MeanFieldView& view) {
     MFG_PETSC_CALL(MatDuplicate(P_, MAT_COPY_VALUES, copy.out()));
     current_ = copy;
     cache_bytes_ += bytes;
-    cache_.emplace(std::move(key), std::move(copy));
+    cache_.emplace(cacheKey(view.t, view.z), std::move(copy));
   }
 }
 

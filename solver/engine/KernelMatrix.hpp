@@ -37,7 +37,7 @@ class KernelMatrix {
   /// Makes the kernel of (t, z) current when it depends on nothing else and is already in the
   /// cache; false otherwise (then assemble). Lets the engine skip building a mean-field view
   /// (a gather of μ on every rank) for a kernel it would only look up.
-  bool reuseCached(int t, const std::vector<double>& z);
+  bool reuseCached(int t, std::span<const double> z);
 
   Mat mat() const { return current_ ? current_ : P_.get(); }
 
