@@ -170,3 +170,34 @@ BOOST_AUTO_TEST_CASE(parameters_are_identical_on_every_rank_and_for_any_number_o
     MPI_Barrier(MPI_COMM_WORLD);
   }
 }
+
+BOOST_AUTO_TEST_CASE(pemmfirl_keeps_two_types_apart_after_its_start) {
+  // Two malware types that repair at very different rates. The k-means start must find them (their
+  // plays' action shares differ by far more than the sampling noise of 100 agents), and the trained
+  // categorical context must put every play with its type, decisively, long after the start has
+  // faded. (When the information plays were generated inside the experts' flow, a reward reading μ̂
+  // made every context play alike there, the encoder learnt that plays carry no type, and the
+  // clusters dissolved once the start had faded.)
+  torch::set_num_threads(1);
+  const int T = 5;
+  const auto demos = makeDemos({{{"k", {0.05}}, {"l", {1.0}}}, {{"k", {0.9}}, {"l", {0.2}}}}, 8, 100, T, 0.2);
+  const auto model = makeModel("malware", {{"T", {T}}});
+  irl::IrlSettings settings;
+  settings.method = irl::IrlMethod::Pemmfirl;
+  settings.types = 2;
+  settings.c_imit = 1.0;
+  settings.learning_rate = 3e-3;
+  settings.batch_plays = 4;
+  settings.hidden = 16;
+  settings.context_warmup = 20;
+  settings.seed = 1;
+  irl::IrlLearner learner(*model, demos, settings, MPI_COMM_WORLD);
+  BOOST_TEST(irl::matchingAccuracy(learner.startClusters(), demos.type) == 1.0);
+  for (int it = 0; it < 150; ++it) learner.step();
+  std::vector<int> clusters;
+  for (const auto& q : learner.contexts()) {
+    clusters.push_back(q[0] > q[1] ? 0 : 1);
+    BOOST_TEST(std::max(q[0], q[1]) > 0.9);
+  }
+  BOOST_TEST(irl::matchingAccuracy(clusters, demos.type) == 1.0);
+}

@@ -34,6 +34,8 @@ struct IrlConfig {
   std::uint64_t seed = 0;
   int types = 0;            ///< categorical context over K types (pemmfirl); 0: Gaussian
   int latent = 3;
+  std::string context_init = "kmeans";  ///< pemmfirl --types K: kmeans | random
+  long context_warmup = 50;
   double c_info = 0.1, c_imit = 0.01;
   double learning_rate = 1e-3;
   int batch_plays = 16;

@@ -157,6 +157,13 @@ void addIrlCommands(CLI::App& app, IrlOptions& o) {
   i->add_option("--seed", o.irl.seed, "Random seed")->capture_default_str();
   i->add_option("--types", o.irl.types, "pemmfirl: K > 0 gives a categorical context over K types; 0 a Gaussian one")
       ->capture_default_str();
+  i->add_option("--context-init", o.irl.context_init,
+                "pemmfirl --types K: kmeans (the encoder is first pulled toward a k-means clustering of the plays) "
+                "or random")
+      ->capture_default_str();
+  i->add_option("--context-warmup", o.irl.context_warmup,
+                "pemmfirl --types K --context-init kmeans: iterations over which that pull fades to zero")
+      ->capture_default_str();
   i->add_option("--latent", o.irl.latent, "pemmfirl: dimension of the Gaussian context")->capture_default_str();
   i->add_option("--c-info", o.irl.c_info, "pemmfirl: weight of the information terms")->capture_default_str();
   i->add_option("--c-imit", o.irl.c_imit, "pemmfirl: weight of behaviour cloning")->capture_default_str();

@@ -80,6 +80,10 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   if (config.iterations < 0 || config.iterations > 100000000)
     throw InputError(fmt::format("--iterations {} is out of range [0, 1e8]", config.iterations));
   if (config.types < 0 || config.types > 64) throw InputError(fmt::format("--types {} is out of range [0, 64]", config.types));
+  if (config.context_init != "kmeans" && config.context_init != "random")
+    throw InputError(fmt::format("--context-init '{}' is not one of: kmeans, random", config.context_init));
+  if (config.context_warmup < 0 || config.context_warmup > 100000000)
+    throw InputError(fmt::format("--context-warmup {} is out of range [0, 1e8]", config.context_warmup));
   if (config.latent < 1 || config.latent > 64) throw InputError(fmt::format("--latent {} is out of range [1, 64]", config.latent));
   if (!(config.c_info >= 0.0) || !(config.c_imit >= 0.0)) throw InputError("--c-info and --c-imit must be >= 0");
   if (!(config.learning_rate > 0.0)) throw InputError("--learning-rate must be > 0");
@@ -110,6 +114,8 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   settings.c_imit = config.c_imit;
   settings.latent = config.latent;
   settings.types = config.types;
+  settings.context_init = config.context_init == "random" ? irl::ContextInit::Random : irl::ContextInit::KMeans;
+  settings.context_warmup = static_cast<int>(config.context_warmup);
   settings.seed = config.seed;
   settings.groups = config.groups;
   settings.generated_agents = config.generated_agents;
@@ -221,6 +227,11 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   for (double s : seconds) total_seconds += s;
   exact_share = total_seconds > 0 ? exact_share / total_seconds : 0.0;
   const double wall = parallel::broadcast(comm, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  // How well the k-means start of a categorical context alone matched the hidden labels: what the
+  // training made of it is type_accuracy.
+  nlohmann::json start_accuracy = nullptr;
+  if (!learner.startClusters().empty() && !demos.type.empty())
+    start_accuracy = irl::matchingAccuracy(learner.startClusters(), demos.type);
   nlohmann::json metrics = {
       {"types", per_type},
       {"return_gap", gap},
@@ -228,7 +239,8 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
       {"policy_kl", pkl},
       {"transfer", has_transfer ? nlohmann::json({{"return_gap", tgap}, {"mean_field_kl", tfkl}, {"policy_kl", tpkl}})
                                 : nlohmann::json(nullptr)},
-      {"type_accuracy", score.type_accuracy ? nlohmann::json(*score.type_accuracy) : nlohmann::json(nullptr)}};
+      {"type_accuracy", score.type_accuracy ? nlohmann::json(*score.type_accuracy) : nlohmann::json(nullptr)},
+      {"start_type_accuracy", start_accuracy}};
   nlohmann::json summary = {{"command", "irl"},
                             {"method", config.method},
                             {"model", config.model},
@@ -247,9 +259,10 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
                             {"wall_seconds", wall}};
   io::writeTextAtomically((out / "summary.json").string(), summary.dump(2) + "\n", comm);
   if (config.plots) io::plot::plotIrl(config.out, *model, score, comm);
-  log.info("return gap {:.4g}, mean-field KL {:.4g}, policy KL {:.4g}{}; wrote {}/reward.pt, result.h5, summary.json",
+  log.info("return gap {:.4g}, mean-field KL {:.4g}, policy KL {:.4g}{}{}; wrote {}/reward.pt, result.h5, summary.json",
            gap, fkl, pkl,
            score.type_accuracy ? fmt::format(", type accuracy {:.3f}", *score.type_accuracy) : std::string(),
+           start_accuracy.is_null() ? std::string() : fmt::format(" (k-means start {:.3f})", start_accuracy.get<double>()),
            config.out);
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "parallel/Collectives.hpp"
+#include "solver/irl/Clustering.hpp"
 #include "solver/irl/SoftEquilibrium.hpp"
 #include "solver/learn/PolicyNetwork.hpp"
 #include "solver/models/InputError.hpp"
@@ -26,7 +27,15 @@ constexpr double kFixedPointScale = 68719476736.0;  // 2^36
 constexpr double kFixedPointLimit = 1.0e7;
 
 /// Streams of the run's seeded generators (Plays.hpp streamSeed).
-enum Stream : std::uint64_t { kBatch = 1, kLatent = 2, kGenerated = 3, kInformation = 4, kExpertSubset = 5 };
+enum Stream : std::uint64_t { kBatch = 1, kLatent = 2, kGenerated = 3, kInformation = 4, kExpertSubset = 5, kStart = 6 };
+
+/// The information play's soft equilibrium: the fixed point to this tolerance or this many iterations
+/// (it need not be exact: the play only has to show what the context's population does).
+constexpr double kInformationTolerance = 1e-8;
+constexpr int kInformationIterations = 200;
+
+/// k-means runs from different k-means++ draws when the categorical context is started from them.
+constexpr int kStartRestarts = 20;
 
 constexpr int kSlots = 4;  // per play: discriminator loss, info loss, expert NLL, log q (baseline)
 
@@ -54,6 +63,7 @@ struct IrlLearner::PlayWork {
   GlobalTable pi_global;      ///< the same on all states
   std::vector<std::int64_t> gen_states, gen_actions;    ///< the play generated with m
   std::vector<std::int64_t> info_states, info_actions;  ///< the play generated with m_info
+  GlobalTable info_flow;                                ///< its flow: the soft equilibrium of r(·, m_info)
   std::int64_t gen_agents = 0;
   torch::Tensor m_info;           ///< a context drawn from the prior (information terms)
   std::int64_t info_type = 0;     ///< categorical: its type
@@ -71,6 +81,7 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
                                  demos.steps, model.name(), model.numSteps()));
   if (!(demos.beta > 0.0)) throw InputError("the demonstrations' beta must be > 0");
   if (settings.method == IrlMethod::Pemmfirl && settings.types < 0) throw InputError("--types must be >= 0");
+  if (settings.context_warmup < 0) throw InputError("--context-warmup must be >= 0");
   const std::int64_t S = model.numStates();
   plays_.resize(static_cast<std::size_t>(demos.plays));
   for (std::int64_t p = 0; p < demos.plays; ++p) {
@@ -108,6 +119,28 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
   nets_ = IrlNetworks(shape);
   nets_->to(torch::kFloat64);  // double throughout: see IrlFeatures.hpp
   optimiser_ = std::make_unique<torch::optim::Adam>(nets_->parameters(), torch::optim::AdamOptions(settings.learning_rate));
+  if (settings.method == IrlMethod::Pemmfirl && settings.types > 1 && settings.context_init == ContextInit::KMeans &&
+      settings.context_warmup > 0)
+    start_clusters_ = clusterPlays();
+}
+
+std::vector<int> IrlLearner::clusterPlays() {
+  // A play's summary is the mean over its agents of the encoder's own per-trajectory input: the
+  // share of agents in each state (or their mean coordinates and density) and taking each action at
+  // every step. Summed here in a fixed order, so that every rank gets the same bits.
+  std::vector<std::vector<double>> rows;
+  torch::NoGradGuard no_grad;
+  for (std::int64_t p = 0; p < demos_.plays; ++p) {
+    const auto x = trajectoriesOf(p).to(torch::kFloat64).contiguous();
+    const std::int64_t n = x.size(0), f = x.size(1);
+    const double* v = x.data_ptr<double>();
+    std::vector<double> mean(static_cast<std::size_t>(f), 0.0);
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = 0; j < f; ++j) mean[static_cast<std::size_t>(j)] += v[i * f + j];
+    for (auto& m : mean) m /= static_cast<double>(n);
+    rows.push_back(std::move(mean));
+  }
+  return kMeans(rows, settings_.types, streamSeed(settings_.seed, kStart, 0), kStartRestarts);
 }
 
 IrlLearner::~IrlLearner() = default;
@@ -229,9 +262,11 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
   w.grid = features_.rewardGrid(d.flow, layout.begin(), layout.end());
   w.R = nets_->reward(w.grid, w.m);
   w.pi_global = softPolicyFor(w.R, d.flow, w.pi, exact_seconds);
-  // The information play: a context drawn from the prior (uniform over the types, or N(0, I)), its
-  // exact soft best response, and agents sampled under it; the encoder must recover the context.
-  torch::Tensor info_policy_R;
+  // The information play: a context drawn from the prior (uniform over the types, or N(0, I)) and a
+  // play of its own population: agents sampled in the soft equilibrium of the context's reward, the
+  // flow included. The encoder must recover the context from it. Not a play inside the experts'
+  // flow μ̂: a reward that reads μ̂ can tell the experts' type from the flow alone, so every context
+  // would generate the same play there and the encoder would learn that plays carry no type.
   GlobalTable info_pi;
   if (context) {
     if (settings_.types > 0) {
@@ -242,10 +277,22 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
       for (auto& e : z) e = normal(rng);
       w.m_info = toTensor(z);
     }
-    torch::NoGradGuard no_grad;
-    Policy local;
-    info_pi = softPolicyFor(nets_->reward(w.grid, w.m_info), d.flow,
-                            local, exact_seconds);
+    const auto t0 = Clock::now();
+    const auto gathered = [&](const std::vector<std::vector<double>>& local, int block) {
+      GlobalTable out(local.size());
+      for (std::size_t t = 0; t < local.size(); ++t) parallel::allGather(layout, local[t], block, out[t]);
+      return out;
+    };
+    SoftEquilibriumSettings es;
+    es.temperature = temperature();
+    es.tolerance = kInformationTolerance;
+    es.max_iterations = kInformationIterations;
+    const auto eq = solveSoftEquilibrium(*engine_, es, [&](const MeanFieldFlow& f) {
+      table_model_->setTable(rewardTable(w.m_info, gathered(f.mu, 1), layout.begin(), layout.end()), layout.begin());
+    });
+    w.info_flow = gathered(eq.flow.mu, 1);
+    info_pi = gathered(eq.policy.pi, static_cast<int>(A));
+    exact_seconds += since(t0);
   }
   if (!root) return;
   double nll = 0.0;
@@ -256,17 +303,17 @@ void IrlLearner::forwardPlay(PlayWork& w, double& exact_seconds) {
 
   // Generated plays: agents under a policy inside the play's flow, starting where the experts started.
   w.gen_agents = settings_.generated_agents > 0 ? settings_.generated_agents : std::min<std::int64_t>(demos_.agents, 64);
-  const auto sample = [&](const GlobalTable& pi, std::uint64_t stream, std::vector<std::int64_t>& states,
-                          std::vector<std::int64_t>& actions) {
+  const auto sample = [&](const GlobalTable& pi, const GlobalTable& flow, std::uint64_t stream,
+                          std::vector<std::int64_t>& states, std::vector<std::int64_t>& actions) {
     states.resize(static_cast<std::size_t>(w.gen_agents * (T + 1)));
     actions.resize(static_cast<std::size_t>(w.gen_agents * T));
-    samplePlay(model_, pi, d.flow, w.gen_agents, streamSeed(settings_.seed, stream, item), states.data(),
+    samplePlay(model_, pi, flow, w.gen_agents, streamSeed(settings_.seed, stream, item), states.data(),
                actions.data(), d.initial);
   };
-  sample(w.pi_global, kGenerated, w.gen_states, w.gen_actions);
+  sample(w.pi_global, d.flow, kGenerated, w.gen_states, w.gen_actions);
   if (context) {
-    sample(info_pi, kInformation, w.info_states, w.info_actions);
-    const auto q = nets_->encode(features_.trajectories(d.flow, w.info_states.data(), w.info_actions.data(), w.gen_agents));
+    sample(info_pi, w.info_flow, kInformation, w.info_states, w.info_actions);
+    const auto q = nets_->encode(features_.trajectories(w.info_flow, w.info_states.data(), w.info_actions.data(), w.gen_agents));
     const auto target = settings_.types > 0 ? torch::tensor(w.info_type) : w.m_info;
     w.log_q_generated = nets_->logContextProbability(q, target);
     w.slots[1] = -w.log_q_generated.item<double>();
@@ -383,10 +430,19 @@ torch::Tensor IrlLearner::playLoss(PlayWork& w, double baseline, double& exact_s
           }
         std::vector<double> discount(gt.size());
         for (std::size_t k = 0; k < gt.size(); ++k) discount[k] = std::pow(model_.discount(), static_cast<double>(gt[k]));
-        const auto returns = (nets_->reward(features_.rewardRows(d.flow, gt, gs, ga), w.m_info) * toTensor(discount)).sum() /
+        const auto returns = (nets_->reward(features_.rewardRows(w.info_flow, gt, gs, ga), w.m_info) * toTensor(discount)).sum() /
                              static_cast<double>(w.gen_agents);
         const double advantage = w.log_q_generated.item<double>() - baseline;
         loss = w.discriminator + settings_.c_info * (-w.log_q_generated - advantage * returns);
+        if (!start_clusters_.empty() && iteration_ < settings_.context_warmup) {
+          // The start: the encoder is pulled toward the k-means cluster of the play, with a weight
+          // fading linearly to zero. It breaks the symmetry of the contexts (identical rewards at
+          // the start explain every play equally well, so nothing else separates them); from then on
+          // the discriminator, the information terms and behaviour cloning decide the clusters.
+          const double pull = 1.0 - static_cast<double>(iteration_) / static_cast<double>(settings_.context_warmup);
+          const auto cluster = start_clusters_[static_cast<std::size_t>(w.play)];
+          loss = loss - pull * torch::log(w.q[cluster].clamp_min(1e-300));
+        }
       }
       if (settings_.c_imit > 0.0) {
         if (settings_.types > 0) {

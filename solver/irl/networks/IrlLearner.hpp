@@ -32,6 +32,12 @@
 
 namespace mfg::irl {
 
+/// How PEMMFIRL's categorical context starts (docs/methods.md §13.3).
+enum class ContextInit {
+  Random,  ///< the encoder's random initialisation only
+  KMeans,  ///< the encoder is first pulled toward a k-means clustering of the plays' summaries
+};
+
 struct IrlSettings {
   IrlMethod method = IrlMethod::Pemmfirl;
   double learning_rate = 1e-3;
@@ -40,6 +46,8 @@ struct IrlSettings {
   double c_imit = 0.01;        ///< weight of behaviour cloning through the soft best response (PEMMFIRL)
   int latent = 3;              ///< Gaussian context dimension (PEMMFIRL without --types)
   int types = 0;               ///< K > 0: categorical context over K types (PEMMFIRL)
+  ContextInit context_init = ContextInit::KMeans;  ///< categorical context only
+  int context_warmup = 50;     ///< iterations over which the k-means pull fades to zero
   int hidden = 64;
   std::uint64_t seed = 0;
   int groups = 0;              ///< rank groups (0: one per rank, at most one per play of a batch)
@@ -69,6 +77,8 @@ class IrlLearner {
   /// flatParameters()) without a step; `record` gets the iteration's losses.
   std::vector<double> gradient(IrlIterationRecord* record = nullptr);
   int iteration() const { return iteration_; }
+  /// The k-means cluster of every play that starts the categorical context (empty when not used).
+  const std::vector<int>& startClusters() const { return start_clusters_; }
   /// Every iteration's record since the start (kept in the checkpoint, so a resumed run continues it).
   const std::vector<IrlIterationRecord>& history() const { return history_; }
   const IrlSettings& settings() const { return settings_; }
@@ -113,6 +123,8 @@ class IrlLearner {
   /// adds this rank's share of that negative log-likelihood to *nll when given.
   torch::Tensor behaviourCloning(PlayWork& w, const Policy& pi, const torch::Tensor& R, double* nll, double& exact_seconds);
   MeanFieldFlow localFlow(const GlobalTable& flow) const;
+  /// k-means of the plays' mean trajectory features into settings_.types clusters.
+  std::vector<int> clusterPlays();
 
   const Model& model_;
   const Demonstrations& demos_;
@@ -120,6 +132,7 @@ class IrlLearner {
   MPI_Comm world_;
   IrlFeatures features_;
   std::vector<PlayData> plays_;
+  std::vector<int> start_clusters_;  ///< k-means of the plays' summaries (ContextInit::KMeans)
   int batch_size_ = 0;
   std::unique_ptr<parallel::RankGroups> groups_;
   std::unique_ptr<RewardTableModel> table_model_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/irl/Clustering.hpp"
 #include "solver/irl/IrlScore.hpp"
 #include "solver/irl/Plays.hpp"
 #include "solver/irl/networks/IrlLearner.hpp"
@@ -27,13 +28,5 @@ struct ScoringInput {
 
 /// Collective over `comm` (states of every pass split across its ranks).
 IrlScore scoreIrl(IrlLearner& learner, const ScoringInput& input, MPI_Comm comm);
-
-/// The best one-to-one matching of clusters to labels, as a share of plays matched (exhaustive up
-/// to 8 clusters or labels, greedy above). Also returns the label each cluster is matched to (−1: none).
-double matchingAccuracy(const std::vector<int>& clusters, const std::vector<std::int32_t>& labels,
-                        std::vector<int>* cluster_to_label = nullptr);
-
-/// k-means (k-means++ start from `seed`, Lloyd iterations to a fixed point) of rows → cluster index.
-std::vector<int> kMeans(const std::vector<std::vector<double>>& rows, int k, std::uint64_t seed);
 
 }  // namespace mfg::irl
