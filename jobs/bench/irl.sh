@@ -17,12 +17,13 @@ usage: jobs/bench/irl.sh [options] [BUILD_DIR]
   --seeds "S..."         seeds (default "0 1 2 3 4")
   --models "M..."        models (default "malware investment taxi")
   --methods "M..."       methods (default "pemmfirl mf-airl mfirl bc")
-  --iterations K         iterations per run (default 300; taxi uses --taxi-iterations)
+  --iterations K         iterations per run (default 600; taxi uses --taxi-iterations)
   --taxi-iterations K    iterations per taxi run (default 100)
   --plays P --agents N   demonstrations per model (default 30 plays of 200 agents; taxi 12 of 500)
   --beta B               the experts' temperature (default 0.2)
   --pemmfirl "ARGS"      extra arguments of the pemmfirl runs (default "--types 3 --c-imit 1")
   --no-single            skip the single-type runs
+  --single-methods "M.." methods of the single-type runs (default: as --methods)
   -h, --help             this text
 
 Environment: MPIRUN (default mpirun), MPIRUN_FLAGS (default --allow-run-as-root --oversubscribe).
@@ -30,7 +31,7 @@ USAGE
 }
 
 build_dir=build out_dir="" ranks=2 seeds="0 1 2 3 4" models="malware investment taxi"
-methods="pemmfirl mf-airl mfirl bc" iterations=300 taxi_iterations=100 plays=30 agents=200 beta=0.2
+methods="pemmfirl mf-airl mfirl bc" single_methods="" iterations=600 taxi_iterations=100 plays=30 agents=200 beta=0.2
 pemmfirl_args="--types 3 --c-imit 1" single=1
 while (($#)); do
   case "$1" in
@@ -46,6 +47,7 @@ while (($#)); do
     --beta) beta=$2; shift 2 ;;
     --pemmfirl) pemmfirl_args=$2; shift 2 ;;
     --no-single) single=0; shift ;;
+    --single-methods) single_methods=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
     *) build_dir=$1; shift ;;
@@ -70,7 +72,9 @@ for model in $models; do
     "${run[@]}" demonstrate --model "$model" "${types[@]}" --plays "$p" --agents "$n" --beta "$beta" --seed 1000 \
       --out "$demos" > "$out_dir/${model}_${mix}_demos.log"
     for seed in $seeds; do
-      for method in $methods; do
+      run_methods=$methods
+      [[ $mix == single && -n $single_methods ]] && run_methods=$single_methods
+      for method in $run_methods; do
         dir="$out_dir/${model}_${mix}_${method}_$seed"
         extra=()
         if [[ $method == pemmfirl ]]; then
@@ -97,15 +101,16 @@ def fmt(v):
     v = [x for x in v if x is not None]
     if not v: return "–"
     return f"{statistics.mean(v):.3g}" + (f" ± {statistics.stdev(v):.2g}" if len(v) > 1 else "")
-lines = ["| run | seeds | return gap | mean-field KL | policy KL | transfer: gap | transfer: MF KL | transfer: policy KL | type accuracy | s/iteration | exact share |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
+lines = ["| run | seeds | return gap | mean-field KL | policy KL | transfer: gap | transfer: MF KL | transfer: policy KL | type accuracy | k-means start | s/iteration | exact share |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for key, ss in sorted(rows.items()):
     m = [s["metrics"] for s in ss]
     t = [x["transfer"] or {} for x in m]
     lines.append(f"| {key} | {len(ss)} | {fmt([x['return_gap'] for x in m])} | {fmt([x['mean_field_kl'] for x in m])} | "
                  f"{fmt([x['policy_kl'] for x in m])} | {fmt([x.get('return_gap') for x in t])} | "
                  f"{fmt([x.get('mean_field_kl') for x in t])} | {fmt([x.get('policy_kl') for x in t])} | "
-                 f"{fmt([x['type_accuracy'] for x in m])} | {fmt([s['seconds_per_iteration'] for s in ss])} | "
+                 f"{fmt([x['type_accuracy'] for x in m])} | {fmt([x.get('start_type_accuracy') for x in m])} | "
+                 f"{fmt([s['seconds_per_iteration'] for s in ss])} | "
                  f"{fmt([s['exact_pass_share'] for s in ss])} |")
 text = "\n".join(lines)
 print(text)
