@@ -148,4 +148,20 @@ torch::Tensor IrlFeatures::trajectories(const GlobalTable& flow, const std::int6
   return out;
 }
 
+std::vector<double> IrlFeatures::behaviourSummary(const std::int64_t* states, const std::int64_t* actions,
+                                                  std::int64_t agents) const {
+  const std::int64_t SI = stateInputs(), per_step = SI + A_;
+  std::vector<double> sum(static_cast<std::size_t>((T_ + 1) * per_step), 0.0), state(static_cast<std::size_t>(SI));
+  for (std::int64_t i = 0; i < agents; ++i)
+    for (std::int64_t t = 0; t <= T_; ++t) {
+      double* step = sum.data() + t * per_step;
+      std::fill(state.begin(), state.end(), 0.0);
+      writeState(states[i * (T_ + 1) + t], state.data());
+      for (std::int64_t j = 0; j < SI; ++j) step[j] += state[static_cast<std::size_t>(j)];
+      if (t < T_) step[SI + actions[i * T_ + t]] += 1.0;
+    }
+  for (auto& v : sum) v /= static_cast<double>(agents);
+  return sum;
+}
+
 }  // namespace mfg::irl

@@ -40,6 +40,11 @@ class IrlFeatures {
   /// Rows (t_k, s_k) → [B, policyInputs].
   torch::Tensor policyRows(const GlobalTable& flow, const std::vector<std::int64_t>& t,
                            const std::vector<std::int64_t>& s) const;
+  /// What a play's agents did, averaged over them: at every step the mean state features (shares of
+  /// each state, or mean coordinates) and the share of each action. Without the local density, whose
+  /// empirical value (agents in the zone / N · |S|) is mostly sampling noise on large grids. Summed in
+  /// a fixed order: the same bits on every rank.
+  std::vector<double> behaviourSummary(const std::int64_t* states, const std::int64_t* actions, std::int64_t agents) const;
   /// One row per agent trajectory (states [N][T+1], actions [N][T]) → [N, trajectoryInputs].
   torch::Tensor trajectories(const GlobalTable& flow, const std::int64_t* states, const std::int64_t* actions,
                              std::int64_t agents) const;

@@ -125,20 +125,12 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
 }
 
 std::vector<int> IrlLearner::clusterPlays() {
-  // A play's summary is the mean over its agents of the encoder's own per-trajectory input: the
-  // share of agents in each state (or their mean coordinates and density) and taking each action at
-  // every step. Summed here in a fixed order, so that every rank gets the same bits.
+  // Plays are clustered by what their agents did: state and action shares at every step.
   std::vector<std::vector<double>> rows;
-  torch::NoGradGuard no_grad;
   for (std::int64_t p = 0; p < demos_.plays; ++p) {
-    const auto x = trajectoriesOf(p).to(torch::kFloat64).contiguous();
-    const std::int64_t n = x.size(0), f = x.size(1);
-    const double* v = x.data_ptr<double>();
-    std::vector<double> mean(static_cast<std::size_t>(f), 0.0);
-    for (std::int64_t i = 0; i < n; ++i)
-      for (std::int64_t j = 0; j < f; ++j) mean[static_cast<std::size_t>(j)] += v[i * f + j];
-    for (auto& m : mean) m /= static_cast<double>(n);
-    rows.push_back(std::move(mean));
+    const auto off_s = static_cast<std::size_t>(p * demos_.agents * (demos_.steps + 1));
+    const auto off_a = static_cast<std::size_t>(p * demos_.agents * demos_.steps);
+    rows.push_back(features_.behaviourSummary(demos_.states.data() + off_s, demos_.actions.data() + off_a, demos_.agents));
   }
   return kMeans(rows, settings_.types, streamSeed(settings_.seed, kStart, 0), kStartRestarts);
 }
