@@ -66,9 +66,12 @@ void plotIrl(const std::string& dir, const Model& model, const irl::IrlScore& sc
         const double top = std::max(*std::max_element(expert.values.begin(), expert.values.end()),
                                     *std::max_element(learned.values.begin(), learned.values.end()));
         expert.value_max = learned.value_max = top;
+        // The panels share their axes: the state label once, on the left, where the page has room for it
+        // (the right panel's would fall on the left panel's colour bar).
+        learned.y_label.clear();
         render((out / fmt::format("irl_type{}_flows", ts.type)).string(), formats, kPairPage, [&] {
-          draw(expert, Viewport{0.05, 0.40, 0.12, 0.90});
-          draw(learned, Viewport{0.54, 0.89, 0.12, 0.90});
+          draw(expert, Viewport{0.08, 0.41, 0.12, 0.90});
+          draw(learned, Viewport{0.55, 0.88, 0.12, 0.90});
         });
         if (o.learned_reward.empty() || o.expert_reward.empty()) continue;
         const auto truth = centredByAction(c, o.expert_reward[0]);
