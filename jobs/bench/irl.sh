@@ -21,7 +21,7 @@ usage: jobs/bench/irl.sh [options] [BUILD_DIR]
   --taxi-iterations K    iterations per taxi run (default 100)
   --plays P --agents N   demonstrations per model (default 30 plays of 200 agents; taxi 12 of 500)
   --beta B               the experts' temperature (default 0.2)
-  --pemmfirl "ARGS"      extra arguments of the pemmfirl runs (default "--types 3 --c-imit 1")
+  --pemmfirl "ARGS"      extra arguments of the pemmfirl runs (default "--types 3 --c-imit 3")
   --no-single            skip the single-type runs
   --single-methods "M.." methods of the single-type runs (default: as --methods)
   -h, --help             this text
@@ -32,7 +32,7 @@ USAGE
 
 build_dir=build out_dir="" ranks=2 seeds="0 1 2 3 4" models="malware investment taxi"
 methods="pemmfirl mf-airl mfirl bc" single_methods="" iterations=600 taxi_iterations=100 plays=30 agents=200 beta=0.2
-pemmfirl_args="--types 3 --c-imit 1" single=1
+pemmfirl_args="--types 3 --c-imit 3" single=1
 while (($#)); do
   case "$1" in
     --out-dir) out_dir=$2; shift 2 ;;
