@@ -1,9 +1,13 @@
 // Clustering of plays (solver/irl/Clustering): k-means on hand-built point sets and the best
-// matching of clusters to labels against hand counts.
+// matching of clusters to labels against hand counts, and the number of types read off the spread
+// between rows against their sampling noise.
 #define BOOST_TEST_MODULE irl_clustering
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "solver/irl/Clustering.hpp"
@@ -54,4 +58,64 @@ BOOST_AUTO_TEST_CASE(kmeans_keeps_the_run_with_the_smallest_spread) {
   BOOST_TEST((kMeans(rows, 1, 0) == std::vector<int>(4, 0)));
   const auto same = kMeans({{1, 1}, {1, 1}, {1, 1}}, 3, 0, 3);
   BOOST_TEST((same == std::vector<int>(3, 0)));
+}
+
+BOOST_AUTO_TEST_CASE(within_cluster_spread_by_hand) {
+  // {0, 2} around 1 and {10, 13} around 11.5: 1 + 1 + 2.25 + 2.25.
+  BOOST_TEST(withinClusterSpread({{0}, {2}, {10}, {13}}, {0, 0, 1, 1}) == 6.5);
+  // One cluster around 6.25: 6.25² + 4.25² + 3.75² + 6.75².
+  BOOST_TEST(withinClusterSpread({{0}, {2}, {10}, {13}}, {0, 0, 0, 0}) == 116.75, boost::test_tools::tolerance(1e-12));
+}
+
+namespace {
+
+/// P rows of dimension D: the mean of the row's group plus independent N(0, σ²) noise.
+std::vector<std::vector<double>> noisyGroups(const std::vector<std::vector<double>>& means, int P, double sigma,
+                                             std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, sigma);
+  std::vector<std::vector<double>> rows;
+  for (int p = 0; p < P; ++p) {
+    auto row = means[static_cast<std::size_t>(p) % means.size()];
+    for (auto& v : row) v += normal(rng);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(type_count_is_the_fewest_clusters_whose_spread_is_sampling_noise) {
+  // 30 rows of dimension 20 with noise σ = 0.1 (noise per row: 20 σ² = 0.2). One group: the spread
+  // around the mean over (1 − 1/30)·Σ noise is a χ² over 580 degrees of freedom divided by them,
+  // 1 ± 0.06, so the threshold 1.5 is never crossed by chance (over 8 standard deviations). Three
+  // groups 1 apart in every entry (far beyond the noise): one or two clusters leave a spread many
+  // times the noise, three do not.
+  const int P = 30, D = 20;
+  const double sigma = 0.1;
+  const std::vector<double> noise(P, D * sigma * sigma);
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    BOOST_TEST_CONTEXT("seed " << seed) {
+      const auto one = chooseTypeCount(noisyGroups({std::vector<double>(D, 0.0)}, P, sigma, seed), noise, 6, seed, 5, 1.5);
+      BOOST_TEST(one.types == 1);
+      BOOST_TEST(std::abs(one.dispersion[0] - 1.0) < 0.3);
+      const std::vector<std::vector<double>> means{std::vector<double>(D, 0.0), std::vector<double>(D, 1.0),
+                                                   std::vector<double>(D, -1.0)};
+      const auto rows = noisyGroups(means, P, sigma, seed);
+      const auto three = chooseTypeCount(rows, noise, 6, seed, 5, 1.5);
+      BOOST_TEST(three.types == 3);
+      BOOST_TEST_REQUIRE(three.dispersion.size() == 3u);
+      BOOST_TEST(three.dispersion[0] > 10.0);
+      BOOST_TEST(three.dispersion[1] > 10.0);
+      std::vector<std::int32_t> labels;
+      for (int p = 0; p < P; ++p) labels.push_back(p % 3);
+      BOOST_TEST(matchingAccuracy(three.clusters, labels) == 1.0);
+    }
+  }
+  // No k up to max_types explains the spread: max_types is returned, with every dispersion.
+  const std::vector<std::vector<double>> four{std::vector<double>(D, 0.0), std::vector<double>(D, 1.0),
+                                              std::vector<double>(D, -1.0), std::vector<double>(D, 2.0)};
+  const auto capped = chooseTypeCount(noisyGroups(four, P, sigma, 7), noise, 2, 7, 5, 1.5);
+  BOOST_TEST(capped.types == 2);
+  BOOST_TEST(capped.dispersion.size() == 2u);
 }

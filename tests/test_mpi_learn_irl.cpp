@@ -201,3 +201,55 @@ BOOST_AUTO_TEST_CASE(pemmfirl_keeps_two_types_apart_after_its_start) {
   }
   BOOST_TEST(irl::matchingAccuracy(clusters, demos.type) == 1.0);
 }
+
+BOOST_AUTO_TEST_CASE(behaviour_summary_and_its_sampling_noise_by_hand) {
+  // Two agents, T = 1, malware's one-hot states. Agent 0: state 0 → 1 with action 0; agent 1:
+  // state 0 → 0 with action 1. Per step the features are the state one-hots, then the action
+  // one-hots. Sample variances over the two agents: 0 for the shared state 0 at t = 0, 1/2 for each
+  // action feature and for each of the two state features that differ at t = 1; divided by N = 2
+  // and summed: 4 × 1/4 = 1.
+  const auto model = makeModel("malware", {{"T", {1}}});
+  const irl::IrlFeatures features(*model);
+  const std::int64_t S = model->numStates(), A = model->numActions();
+  const std::vector<std::int64_t> states{0, 1, 0, 0}, actions{0, 1};
+  const auto summary = features.behaviourSummary(states.data(), actions.data(), 2);
+  BOOST_TEST_REQUIRE(summary.mean.size() == static_cast<std::size_t>(2 * (S + A)));
+  std::vector<double> want(summary.mean.size(), 0.0);
+  want[0] = 1.0;                                  // t = 0: both in state 0
+  want[static_cast<std::size_t>(S)] = 0.5;        // action 0
+  want[static_cast<std::size_t>(S + 1)] = 0.5;    // action 1
+  want[static_cast<std::size_t>(S + A)] = 0.5;    // t = 1: state 0
+  want[static_cast<std::size_t>(S + A + 1)] = 0.5;  // state 1
+  BOOST_TEST(summary.mean == want, boost::test_tools::per_element());
+  BOOST_TEST(summary.noise == 1.0, boost::test_tools::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(types_auto_reads_the_number_of_types_off_the_plays) {
+  // --types auto: plays of one malware type are explained by one type (their spread is sampling
+  // noise: dispersion ≈ 1, far below the threshold 1.5); a mixture of two types that repair at very
+  // different rates needs two (one type leaves a spread many times the noise). The start clusters
+  // are then the types. Plays of 100 agents: under one type the dispersion of 12 plays is a mean of
+  // ~11 × (T+1)(S+A) noisy squares, within a few tenths of 1.
+  torch::set_num_threads(1);
+  const int T = 5;
+  const auto model = makeModel("malware", {{"T", {T}}});
+  irl::IrlSettings settings;
+  settings.method = irl::IrlMethod::Pemmfirl;
+  settings.max_types = 4;
+  settings.hidden = 16;
+  settings.seed = 3;
+  const auto single = makeDemos({{}}, 12, 100, T, 0.2);
+  const irl::IrlLearner one(*model, single, settings, MPI_COMM_WORLD);
+  BOOST_TEST(one.settings().types == 1);
+  BOOST_TEST_REQUIRE(one.typeDispersion().size() == 1u);
+  BOOST_TEST(std::abs(one.typeDispersion()[0] - 1.0) < 0.3);
+  BOOST_TEST(one.startClusters().empty());
+
+  const auto mixture = makeDemos({{{"k", {0.05}}, {"l", {1.0}}}, {{"k", {0.9}}, {"l", {0.2}}}}, 12, 100, T, 0.2);
+  const irl::IrlLearner two(*model, mixture, settings, MPI_COMM_WORLD);
+  BOOST_TEST(two.settings().types == 2);
+  BOOST_TEST_REQUIRE(two.typeDispersion().size() == 2u);
+  BOOST_TEST(two.typeDispersion()[0] > 5.0);
+  BOOST_TEST(two.typeDispersion()[1] < 1.5);
+  BOOST_TEST(irl::matchingAccuracy(two.startClusters(), mixture.type) == 1.0);
+}

@@ -228,6 +228,41 @@ BOOST_AUTO_TEST_CASE(rewards_read_the_empirical_view) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(replay_pays_what_step_pays_and_refuses_impossible_moves) {
+  // A step drawn by the game, then the same step replayed from its record: the same rewards, the
+  // same states and observation afterwards. classic/beach_bar (4 positions): action a moves to
+  // s + (a − 1) + {−1, 0, 1}, clipped.
+  const auto m = model("classic/beach_bar");
+  NPlayerGame drawn(m, 5), replayed(m, 5);
+  const std::vector<std::int64_t> s = {0, 0, 1, 3, 3};
+  const std::vector<int> a = {0, 1, 2, 1, 0};
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    drawn.setStates(2, s);
+    Rng rng(seed);
+    const auto r = drawn.step(a, rng);
+    replayed.setStates(2, s);
+    const auto q = replayed.replay(a, drawn.states());
+    BOOST_TEST(q.rewards == r.rewards, boost::test_tools::per_element());
+    BOOST_TEST(replayed.states() == drawn.states(), boost::test_tools::per_element());
+    BOOST_TEST(replayed.time() == 3);
+    const auto size = static_cast<std::size_t>(drawn.observationShape()[0]);
+    std::vector<float> o1(size), o2(size);
+    drawn.observe(o1.data());
+    replayed.observe(o2.data());
+    BOOST_TEST(o1 == o2, boost::test_tools::per_element());
+  }
+  // Player 2 at position 1 moving right reaches 1, 2 or 3, never 0.
+  replayed.setStates(2, s);
+  BOOST_CHECK_THROW(replayed.replay(a, {0, 0, 0, 3, 3}), InputError);
+  replayed.setStates(2, s);
+  BOOST_CHECK_THROW(replayed.replay(a, {0, 0, 1, 3}), InputError);           // a next state missing
+  BOOST_CHECK_THROW(replayed.replay(a, {0, 0, 1, 3, -1}), InputError);       // out of range
+  // Models with common noise draw z_{t+1}: a record of states alone does not replay them.
+  NPlayerGame noisy(model("beach_bar"), 2);
+  noisy.setStates(0, {10, 20}, {std::vector<double>{40.0, 1.0}});
+  BOOST_CHECK_THROW(noisy.replay({0, 0}, {10, 20}), InputError);
+}
+
 BOOST_AUTO_TEST_CASE(observation_layout) {
   {
     const auto m = model("classic/beach_bar");  // 4 states, 3 steps, no noise

@@ -1,5 +1,8 @@
 #include "io/cli/Commands.hpp"
 
+#include <fmt/core.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -187,5 +190,32 @@ void evaluate(const EvaluateConfig& config, MPI_Comm comm) {
     io::writeTextAtomically(config.out, j.dump(2) + "\n", comm);
   }
 }
+
+std::map<std::string, std::vector<double>> fileParameters(const std::string& json, const ModelInfo& info,
+                                                          const std::string& path, const io::Logger& log) {
+  std::map<std::string, std::vector<double>> out;
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(fmt::format("{}: attribute 'parameters' is not a JSON object", path));
+  for (const auto& [key, value] : j.items()) {
+    const bool known = std::any_of(info.parameters.begin(), info.parameters.end(), [&](const auto& s) { return s.name == key; });
+    if (!known) {
+      log.info("note: {}: parameter '{}' is not one of model '{}''s; ignored", path, key, info.name);
+      continue;
+    }
+    std::vector<double> v;
+    const auto number = [&](const nlohmann::json& x) {
+      if (x.is_boolean()) return x.get<bool>() ? 1.0 : 0.0;
+      if (x.is_number()) return x.get<double>();
+      throw InputError(fmt::format("{}: parameter '{}' in attribute 'parameters' is not a number, boolean or list", path, key));
+    };
+    if (value.is_array())
+      for (const auto& x : value) v.push_back(number(x));
+    else
+      v.push_back(number(value));
+    out[key] = v;
+  }
+  return out;
+}
+
 
 }  // namespace mfg::cli

@@ -32,7 +32,8 @@ struct IrlConfig {
   std::map<std::string, std::vector<double>> parameters;
   long iterations = 200;
   std::uint64_t seed = 0;
-  int types = 0;            ///< categorical context over K types (pemmfirl); 0: Gaussian
+  std::string types = "0";  ///< pemmfirl: K > 0 categorical context over K types; 0 Gaussian; "auto" K read off the plays
+  int max_types = 8;        ///< --types auto: at most this many types
   int latent = 3;
   std::string context_init = "kmeans";  ///< pemmfirl --types K: kmeans | random
   long context_warmup = 50;

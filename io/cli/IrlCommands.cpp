@@ -155,14 +155,17 @@ void addIrlCommands(CLI::App& app, IrlOptions& o) {
   i->add_option("--set", o.irl_set, "Model parameter override key=value over the file's parameters (repeatable)");
   i->add_option("--iterations", o.irl.iterations, "Training iterations")->capture_default_str();
   i->add_option("--seed", o.irl.seed, "Random seed")->capture_default_str();
-  i->add_option("--types", o.irl.types, "pemmfirl: K > 0 gives a categorical context over K types; 0 a Gaussian one")
+  i->add_option("--types", o.irl.types,
+                "pemmfirl: K > 0 gives a categorical context over K types; 0 a Gaussian one; auto a categorical "
+                "context over the fewest types that explain the spread between the plays")
       ->capture_default_str();
+  i->add_option("--max-types", o.irl.max_types, "pemmfirl --types auto: at most this many types")->capture_default_str();
   i->add_option("--context-init", o.irl.context_init,
-                "pemmfirl --types K: kmeans (the encoder is first pulled toward a k-means clustering of the plays) "
+                "pemmfirl --types K|auto: kmeans (the encoder is first pulled toward a k-means clustering of the plays) "
                 "or random")
       ->capture_default_str();
   i->add_option("--context-warmup", o.irl.context_warmup,
-                "pemmfirl --types K --context-init kmeans: iterations over which that pull fades to zero")
+                "pemmfirl --types K|auto --context-init kmeans: iterations over which that pull fades to zero")
       ->capture_default_str();
   i->add_option("--latent", o.irl.latent, "pemmfirl: dimension of the Gaussian context")->capture_default_str();
   i->add_option("--c-info", o.irl.c_info, "pemmfirl: weight of the information terms")->capture_default_str();

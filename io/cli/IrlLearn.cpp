@@ -1,9 +1,12 @@
 // `mfg irl`: inverse RL for mean-field games from a demonstration file (docs/methods.md §13).
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "io/DemonstrationFile.hpp"
@@ -15,6 +18,7 @@
 #include "io/cli/Irl.hpp"
 #include "io/plot/IrlPlots.hpp"
 #include "parallel/Collectives.hpp"
+#include "solver/irl/RewardRecovery.hpp"
 #include "solver/irl/networks/IrlLearner.hpp"
 #include "solver/irl/networks/IrlScoring.hpp"
 #include "solver/models/InputError.hpp"
@@ -25,39 +29,12 @@ namespace mfg::cli {
 
 namespace {
 
-/// The demonstrations' model parameters (a JSON object of numbers, booleans or lists), for the keys
-/// the model knows; others are reported and skipped (a file from elsewhere may carry more).
-std::map<std::string, std::vector<double>> fileParameters(const std::string& json, const ModelInfo& info,
-                                                          const std::string& path, const io::Logger& log) {
-  std::map<std::string, std::vector<double>> out;
-  const auto j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) throw InputError(fmt::format("{}: attribute 'parameters' is not a JSON object", path));
-  for (const auto& [key, value] : j.items()) {
-    const bool known = std::any_of(info.parameters.begin(), info.parameters.end(), [&](const auto& s) { return s.name == key; });
-    if (!known) {
-      log.info("note: {}: parameter '{}' is not one of model '{}''s; ignored", path, key, info.name);
-      continue;
-    }
-    std::vector<double> v;
-    const auto number = [&](const nlohmann::json& x) {
-      if (x.is_boolean()) return x.get<bool>() ? 1.0 : 0.0;
-      if (x.is_number()) return x.get<double>();
-      throw InputError(fmt::format("{}: parameter '{}' in attribute 'parameters' is not a number, boolean or list", path, key));
-    };
-    if (value.is_array())
-      for (const auto& x : value) v.push_back(number(x));
-    else
-      v.push_back(number(value));
-    out[key] = v;
-  }
-  return out;
-}
-
 nlohmann::json comparisonJson(const irl::EquilibriumComparison& c) {
   return {{"return_gap", c.return_gap},           {"mean_field_kl", c.mean_field_kl},
           {"policy_kl", c.policy_kl},             {"expert_return", c.expert_return},
           {"learned_return", c.learned_return},   {"expert_iterations", c.expert_iterations},
-          {"learned_iterations", c.learned_iterations}, {"converged", c.converged}};
+          {"learned_iterations", c.learned_iterations}, {"learned_residual", c.learned_residual},
+          {"converged", c.converged}};
 }
 
 std::vector<double> flat(const irl::GlobalTable& t) {
@@ -79,7 +56,21 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   const auto method = irl::parseMethod(config.method);
   if (config.iterations < 0 || config.iterations > 100000000)
     throw InputError(fmt::format("--iterations {} is out of range [0, 1e8]", config.iterations));
-  if (config.types < 0 || config.types > 64) throw InputError(fmt::format("--types {} is out of range [0, 64]", config.types));
+  int context_types = 0;
+  if (config.types != "auto") {
+    std::size_t used = 0;
+    try {
+      context_types = std::stoi(config.types, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != config.types.size())
+      throw InputError(fmt::format("--types '{}' is neither a number of types in [0, 64] nor auto", config.types));
+    if (context_types < 0 || context_types > 64)
+      throw InputError(fmt::format("--types {} is out of range [0, 64]", context_types));
+  }
+  if (config.max_types < 1 || config.max_types > 64)
+    throw InputError(fmt::format("--max-types {} is out of range [1, 64]", config.max_types));
   if (config.context_init != "kmeans" && config.context_init != "random")
     throw InputError(fmt::format("--context-init '{}' is not one of: kmeans, random", config.context_init));
   if (config.context_warmup < 0 || config.context_warmup > 100000000)
@@ -113,7 +104,8 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   settings.c_info = config.c_info;
   settings.c_imit = config.c_imit;
   settings.latent = config.latent;
-  settings.types = config.types;
+  settings.types = context_types;
+  settings.max_types = config.types == "auto" ? config.max_types : 0;
   settings.context_init = config.context_init == "random" ? irl::ContextInit::Random : irl::ContextInit::KMeans;
   settings.context_warmup = static_cast<int>(config.context_warmup);
   settings.seed = config.seed;
@@ -129,6 +121,9 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
   }
   log.info("mfg irl: {} on {} from {} ({} plays of {} agents, T = {}, beta {}), {} rank(s)", config.method,
            config.model, config.demos, demos.plays, demos.agents, demos.steps, demos.beta, ranks);
+  if (!learner.typeDispersion().empty())
+    log.info("--types auto: {} type(s); spread between plays over sampling noise for k = 1, 2, ...: {:.3g}",
+             learner.settings().types, fmt::join(learner.typeDispersion(), ", "));
 
   const long report = std::max(1L, config.iterations / 10);
   while (learner.iteration() < config.iterations) {
@@ -200,6 +195,32 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
     }
     io::renameOnRoot(tmp, path, comm);
   }
+  // Reward recovery per true type: the learned reward against the type's true one on every
+  // demonstrated transition, both at the play's empirical flow (bc learns no reward).
+  std::map<int, irl::RewardRecovery> recovery;
+  if (method != irl::IrlMethod::Bc) {
+    std::map<int, std::pair<std::vector<double>, std::vector<double>>> pairs;
+    std::map<int, std::unique_ptr<Model>> truth;
+    for (std::int64_t p = 0; p < demos.plays; ++p) {
+      const int k = demos.type.empty() ? 0 : demos.type[static_cast<std::size_t>(p)];
+      if (!truth.count(k)) {
+        auto params = parameters;
+        if (k < static_cast<int>(types.size()))
+          for (const auto& [key, value] : types[static_cast<std::size_t>(k)]) params[key] = {value};
+        truth[k] = makeModel(config.model, params);
+      }
+      const auto learned = learner.transitionRewards(p);
+      const auto true_rewards = irl::trueTransitionRewards(*truth[k], demos, p);
+      auto& [l, t] = pairs[k];
+      l.insert(l.end(), learned.begin(), learned.end());
+      t.insert(t.end(), true_rewards.begin(), true_rewards.end());
+    }
+    for (const auto& [k, lt] : pairs) recovery[k] = irl::compareRewards(lt.first, lt.second);
+  }
+  const auto recoveryJson = [](const irl::RewardRecovery& r) {
+    return nlohmann::json{{"mse", r.mse}, {"corr", std::isfinite(r.corr) ? nlohmann::json(r.corr) : nlohmann::json(nullptr)},
+                          {"transitions", r.transitions}};
+  };
   nlohmann::json per_type = nlohmann::json::array();
   double gap = 0, fkl = 0, pkl = 0, tgap = 0, tfkl = 0, tpkl = 0;
   const double K = static_cast<double>(score.types.size());
@@ -210,6 +231,7 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
                                                                : nlohmann::json::object();
     if (!ts.context.empty()) j["context"] = ts.context;
     j["transfer"] = has_transfer ? comparisonJson(ts.transfer) : nlohmann::json(nullptr);
+    j["reward_recovery"] = recovery.count(ts.type) ? recoveryJson(recovery.at(ts.type)) : nlohmann::json(nullptr);
     per_type.push_back(j);
     gap += ts.original.return_gap / K;
     fkl += ts.original.mean_field_kl / K;
@@ -241,6 +263,23 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
                                 : nlohmann::json(nullptr)},
       {"type_accuracy", score.type_accuracy ? nlohmann::json(*score.type_accuracy) : nlohmann::json(nullptr)},
       {"start_type_accuracy", start_accuracy}};
+  // Means over the true types (the keys of `mfg marl irl`'s summary).
+  metrics["reward_recovery_mse"] = nullptr;
+  metrics["reward_recovery_corr"] = nullptr;
+  if (!recovery.empty()) {
+    double mse = 0.0, corr = 0.0;
+    for (const auto& [k, r] : recovery) {
+      mse += r.mse / static_cast<double>(recovery.size());
+      corr += r.corr / static_cast<double>(recovery.size());
+    }
+    metrics["reward_recovery_mse"] = mse;
+    if (std::isfinite(corr)) metrics["reward_recovery_corr"] = corr;
+  }
+  // --types auto: how many types were read off the plays, and the dispersion that chose them.
+  if (settings.max_types > 0 && method == irl::IrlMethod::Pemmfirl) {
+    metrics["types_chosen"] = learner.settings().types;
+    metrics["type_dispersion"] = learner.typeDispersion();
+  }
   nlohmann::json summary = {{"command", "irl"},
                             {"method", config.method},
                             {"model", config.model},
@@ -259,8 +298,12 @@ void irl(const IrlConfig& config, MPI_Comm comm) {
                             {"wall_seconds", wall}};
   io::writeTextAtomically((out / "summary.json").string(), summary.dump(2) + "\n", comm);
   if (config.plots) io::plot::plotIrl(config.out, *model, score, comm);
-  log.info("return gap {:.4g}, mean-field KL {:.4g}, policy KL {:.4g}{}{}; wrote {}/reward.pt, result.h5, summary.json",
+  log.info("return gap {:.4g}, mean-field KL {:.4g}, policy KL {:.4g}{}{}{}; wrote {}/reward.pt, result.h5, summary.json",
            gap, fkl, pkl,
+           metrics["reward_recovery_mse"].is_null()
+               ? std::string()
+               : fmt::format(", reward recovery mse {:.4g} corr {}", metrics["reward_recovery_mse"].get<double>(),
+                             metrics["reward_recovery_corr"].dump()),
            score.type_accuracy ? fmt::format(", type accuracy {:.3f}", *score.type_accuracy) : std::string(),
            start_accuracy.is_null() ? std::string() : fmt::format(" (k-means start {:.3f})", start_accuracy.get<double>()),
            config.out);

@@ -134,6 +134,20 @@ CLI::App* addDemonstrate(CLI::App& marl, MarlDemonstrateConfig& o, std::vector<s
   return c;
 }
 
+// --- marl from-demos -------------------------------------------------------------------------
+
+CLI::App* addFromDemos(CLI::App& marl, MarlFromDemosConfig& o, std::vector<std::string>& set) {
+  auto* c = marl.add_subcommand(
+      "from-demos",
+      "Replay the plays of a mean-field demonstration file (`mfg demonstrate`, one agent type) as episodes of the "
+      "N-player game nplayer/<model> (N = the agents of a play; each step's rewards paid by the game on the play's "
+      "empirical distribution), so that `mfg marl irl` and `mfg irl` learn from the same trajectories");
+  c->add_option("--demos", o.demos, "Demonstration file of `mfg demonstrate`")->required();
+  c->add_option("--set", set, "Model parameter override key=value over the file's parameters (repeatable)");
+  c->add_option("--out", o.out, "Episode file to write (HDF5)")->required();
+  return c;
+}
+
 // --- marl irl --------------------------------------------------------------------------------
 
 CLI::App* addIrl(CLI::App& marl, MarlIrlConfig& o, std::vector<std::string>& set) {
@@ -166,6 +180,7 @@ CLI::App* addMarlCommands(CLI::App& app, MarlOptions& options) {
   addDataset(*marl, options.dataset);
   addOffline(*marl, options.offline);
   addDemonstrate(*marl, options.demonstrate, options.demonstrate_set);
+  addFromDemos(*marl, options.from_demos, options.from_demos_set);
   addIrl(*marl, options.irl, options.irl_set);
   return marl;
 }
@@ -179,6 +194,10 @@ int runMarl(const CLI::App& marl, const MarlOptions& options, MPI_Comm comm) {
     MarlDemonstrateConfig config = options.demonstrate;
     io::applySetItems(options.demonstrate_set, config.parameters);
     marlDemonstrate(config, comm);
+  } else if (marl.got_subcommand("from-demos")) {
+    MarlFromDemosConfig config = options.from_demos;
+    io::applySetItems(options.from_demos_set, config.parameters);
+    marlFromDemos(config, comm);
   } else if (marl.got_subcommand("irl")) {
     setThreads(threadsPerRank());
     MarlIrlConfig config = options.irl;

@@ -22,6 +22,16 @@ struct MarlDemonstrateConfig {
 /// episode file.
 void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm);
 
+struct MarlFromDemosConfig {
+  std::string demos;  ///< demonstration file of `mfg demonstrate` (one agent type)
+  std::map<std::string, std::vector<double>> parameters;  ///< model overrides over the file's
+  std::string out;
+};
+/// Replays every play of a mean-field demonstration file in the N-player game of its model (N = the
+/// play's agents; rewards paid by the game on the play's own empirical distribution) and writes the
+/// episodes. Plays are split over the ranks.
+void marlFromDemos(const MarlFromDemosConfig& config, MPI_Comm comm);
+
 struct MarlIrlConfig {
   std::string method = "mamql";    ///< mamql | iq-learn | bc
   std::string game;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Inverse-RL benchmark for mean-field games (docs/methods.md §13): for each model, demonstrations of a
 # 3-type mixture (jobs/bench/irl/<model>.toml) and of a single type, then PEMMFIRL (categorical context
-# over 3 types), MF-AIRL, exact MaxEnt MFIRL and behaviour cloning for each seed. Prints the mean and
+# over the number of types it reads off the plays), MF-AIRL, exact MaxEnt MFIRL and behaviour cloning for each seed. Prints the mean and
 # spread over seeds of return_gap, mean_field_kl, policy_kl (original and transferred dynamics) and
 # type_accuracy, the seconds per iteration and the share of it in the exact passes; draws the plots
 # of every run into its folder. The full grid takes hours on 2 cores; the options trim it.
@@ -21,7 +21,8 @@ usage: jobs/bench/irl.sh [options] [BUILD_DIR]
   --taxi-iterations K    iterations per taxi run (default 100)
   --plays P --agents N   demonstrations per model (default 30 plays of 200 agents; taxi 12 of 500)
   --beta B               the experts' temperature (default 0.2)
-  --pemmfirl "ARGS"      extra arguments of the pemmfirl runs (default "--types 3 --c-imit 3")
+  --pemmfirl "ARGS"      extra arguments of the pemmfirl runs, mixtures and single type alike
+                         (default "--types auto --c-imit 3": the number of types is read off the plays)
   --no-single            skip the single-type runs
   --single-methods "M.." methods of the single-type runs (default: as --methods)
   -h, --help             this text
@@ -32,7 +33,7 @@ USAGE
 
 build_dir=build out_dir="" ranks=2 seeds="0 1 2 3 4" models="malware investment taxi"
 methods="pemmfirl mf-airl mfirl bc" single_methods="" iterations=600 taxi_iterations=100 plays=30 agents=200 beta=0.2
-pemmfirl_args="--types 3 --c-imit 3" single=1
+pemmfirl_args="--types auto --c-imit 3" single=1
 while (($#)); do
   case "$1" in
     --out-dir) out_dir=$2; shift 2 ;;
@@ -77,10 +78,7 @@ for model in $models; do
       for method in $run_methods; do
         dir="$out_dir/${model}_${mix}_${method}_$seed"
         extra=()
-        if [[ $method == pemmfirl ]]; then
-          read -r -a extra <<< "$pemmfirl_args"
-          [[ $mix == single ]] && extra=()  # one type: a Gaussian context, as a user who does not know K
-        fi
+        [[ $method == pemmfirl ]] && read -r -a extra <<< "$pemmfirl_args"
         "${run[@]}" irl --method "$method" "${extra[@]}" --demos "$demos" --model "$model" --iterations "$its" \
           --seed "$seed" --resume --out "$dir" > "$dir.log" 2>&1 || echo "run $dir failed (see $dir.log)"
       done
@@ -101,8 +99,8 @@ def fmt(v):
     v = [x for x in v if x is not None]
     if not v: return "–"
     return f"{statistics.mean(v):.3g}" + (f" ± {statistics.stdev(v):.2g}" if len(v) > 1 else "")
-lines = ["| run | seeds | return gap | mean-field KL | policy KL | transfer: gap | transfer: MF KL | transfer: policy KL | type accuracy | k-means start | s/iteration | exact share |",
-         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+lines = ["| run | seeds | return gap | mean-field KL | policy KL | transfer: gap | transfer: MF KL | transfer: policy KL | type accuracy | k-means start | types chosen | s/iteration | exact share |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for key, ss in sorted(rows.items()):
     m = [s["metrics"] for s in ss]
     t = [x["transfer"] or {} for x in m]
@@ -110,6 +108,7 @@ for key, ss in sorted(rows.items()):
                  f"{fmt([x['policy_kl'] for x in m])} | {fmt([x.get('return_gap') for x in t])} | "
                  f"{fmt([x.get('mean_field_kl') for x in t])} | {fmt([x.get('policy_kl') for x in t])} | "
                  f"{fmt([x['type_accuracy'] for x in m])} | {fmt([x.get('start_type_accuracy') for x in m])} | "
+                 f"{fmt([x.get('types_chosen') for x in m])} | "
                  f"{fmt([s['seconds_per_iteration'] for s in ss])} | "
                  f"{fmt([s['exact_pass_share'] for s in ss])} |")
 text = "\n".join(lines)

@@ -101,17 +101,17 @@ void NPlayerGame::reset(Rng& rng) {
   started_ = true;
 }
 
-StepResult NPlayerGame::step(const std::vector<int>& joint, Rng& rng) {
+void NPlayerGame::checkStep(const std::vector<int>& joint) const {
   checkJointAction(joint);
   if (!started_) throw InputError(name() + ": step before reset");
   if (t_ >= steps_)
     throw InputError(fmt::format("{}: the episode ended at the step limit {}; reset first", name(), steps_));
+}
+
+void NPlayerGame::kernelView(const std::vector<int>& joint, MeanFieldView& view) {
   const auto N = static_cast<std::size_t>(players_);
   const auto A = static_cast<std::size_t>(actions_);
-
-  // 1. The kernel view at t.
   mu_ = empirical(states_);
-  MeanFieldView view;
   view.t = t_;
   view.mu = mu_;
   if (model_->usesStateAction()) {
@@ -123,6 +123,31 @@ StepResult NPlayerGame::step(const std::vector<int>& joint, Rng& rng) {
   if (!history_.empty()) view.z = history_.back();
   model_->aggregate(view, stats_);
   view.stats = stats_;
+}
+
+StepResult NPlayerGame::payAndAdvance(const std::vector<int>& joint, MeanFieldView& view) {
+  const auto N = static_cast<std::size_t>(players_);
+  if (model_->rewardUsesNext()) {
+    mu_next_ = empirical(next_);
+    view.mu_next = mu_next_;
+  }
+  view.stats = {};
+  model_->aggregate(view, stats_next_);
+  view.stats = stats_next_;
+  StepResult r;
+  r.rewards.resize(N);
+  for (std::size_t i = 0; i < N; ++i) r.rewards[i] = model_->reward(view, states_[i], joint[i]);
+  states_.swap(next_);
+  ++t_;
+  return r;
+}
+
+StepResult NPlayerGame::step(const std::vector<int>& joint, Rng& rng) {
+  checkStep(joint);
+  const auto N = static_cast<std::size_t>(players_);
+  // 1. The kernel view at t.
+  MeanFieldView view;
+  kernelView(joint, view);
 
   // 2. Next states, player order.
   next_.resize(N);
@@ -146,20 +171,31 @@ StepResult NPlayerGame::step(const std::vector<int>& joint, Rng& rng) {
   }
 
   // 4. Rewards on the reward view.
-  if (model_->rewardUsesNext()) {
-    mu_next_ = empirical(next_);
-    view.mu_next = mu_next_;
-  }
-  view.stats = {};
-  model_->aggregate(view, stats_next_);
-  view.stats = stats_next_;
-  StepResult r;
-  r.rewards.resize(N);
-  for (std::size_t i = 0; i < N; ++i) r.rewards[i] = model_->reward(view, states_[i], joint[i]);
+  return payAndAdvance(joint, view);
+}
 
-  states_.swap(next_);
-  ++t_;
-  return r;
+StepResult NPlayerGame::replay(const std::vector<int>& joint, const std::vector<std::int64_t>& next) {
+  checkStep(joint);
+  if (model_->noise()) throw InputError(name() + ": replaying recorded steps needs a model without common noise");
+  const auto N = static_cast<std::size_t>(players_);
+  if (next.size() != N) throw InputError(fmt::format("{}: {} next states given for {} players", name(), next.size(), N));
+  MeanFieldView view;
+  kernelView(joint, view);
+  for (std::size_t i = 0; i < N; ++i) {
+    if (next[i] < 0 || next[i] >= states_count_)
+      throw InputError(fmt::format("{}: player {}'s next state {} is outside [0, {}]", name(), i, next[i], states_count_ - 1));
+    row_.clear();
+    model_->transitions(view, states_[i], joint[i], row_);
+    double p = 0.0;
+    for (const auto& tr : row_)
+      if (tr.next == next[i]) p += tr.prob;
+    if (!(p > 0.0))
+      throw InputError(fmt::format("{}: at step {} player {} cannot move from state {} to {} with action {} "
+                                   "(probability 0 under the kernel)",
+                                   name(), t_, i, states_[i], next[i], joint[i]));
+  }
+  next_ = next;
+  return payAndAdvance(joint, view);
 }
 
 void NPlayerGame::observe(float* out) const {

@@ -61,6 +61,11 @@ class NPlayerGame final : public MarkovGame {
   void reset(Rng& rng) override;
   StepResult step(const std::vector<int>& joint, Rng& rng) override;
   void observe(float* out) const override;
+  /// Step t replayed from a record: the joint action and every player's next state are given
+  /// (models without common noise only). Each next state must have positive probability under the
+  /// kernel view of step 1 below; the rewards are those step() would pay for these next states.
+  /// InputError (naming the player) for an unreachable next state or a state out of range.
+  StepResult replay(const std::vector<int>& joint, const std::vector<std::int64_t>& next);
 
   const Model& model() const { return *model_; }
   std::shared_ptr<const Model> sharedModel() const { return model_; }
@@ -89,6 +94,12 @@ class NPlayerGame final : public MarkovGame {
                  const std::vector<std::vector<double>>& noise_history = {});
 
  private:
+  void checkStep(const std::vector<int>& joint) const;
+  /// Step 1: the kernel view at t on μ̂ (and L̂), into view (its spans point into mu_, L_, stats_).
+  void kernelView(const std::vector<int>& joint, MeanFieldView& view);
+  /// Step 4 with next_ holding the next states: the rewards, then the move to t + 1.
+  StepResult payAndAdvance(const std::vector<int>& joint, MeanFieldView& view);
+
   std::shared_ptr<const Model> model_;
   int players_;
   std::int64_t states_count_;

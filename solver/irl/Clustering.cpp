@@ -90,6 +90,48 @@ std::vector<int> kMeans(const std::vector<std::vector<double>>& rows, int k, std
   return best.assign;
 }
 
+double withinClusterSpread(const std::vector<std::vector<double>>& rows, const std::vector<int>& clusters) {
+  if (rows.empty()) return 0.0;
+  const int K = *std::max_element(clusters.begin(), clusters.end()) + 1;
+  std::vector<std::vector<double>> centre(static_cast<std::size_t>(K), std::vector<double>(rows[0].size(), 0.0));
+  std::vector<int> members(static_cast<std::size_t>(K), 0);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto& c = centre[static_cast<std::size_t>(clusters[i])];
+    for (std::size_t j = 0; j < c.size(); ++j) c[j] += rows[i][j];
+    ++members[static_cast<std::size_t>(clusters[i])];
+  }
+  for (int k = 0; k < K; ++k)
+    if (members[static_cast<std::size_t>(k)] > 0)
+      for (auto& v : centre[static_cast<std::size_t>(k)]) v /= members[static_cast<std::size_t>(k)];
+  double spread = 0.0;
+  for (std::size_t i = 0; i < rows.size(); ++i) spread += squaredDistance(rows[i], centre[static_cast<std::size_t>(clusters[i])]);
+  return spread;
+}
+
+TypeCount chooseTypeCount(const std::vector<std::vector<double>>& rows, const std::vector<double>& noise,
+                          int max_types, std::uint64_t seed, int restarts, double threshold) {
+  TypeCount out;
+  const auto P = static_cast<int>(rows.size());
+  out.clusters.assign(rows.size(), 0);
+  if (P == 0) return out;
+  double total_noise = 0.0;
+  for (double v : noise) total_noise += v;
+  // At most one type per play; k = P leaves no spread and no noise to compare with.
+  const int K = std::max(1, std::min(max_types, P - 1));
+  for (int k = 1; k <= K; ++k) {
+    auto clusters = kMeans(rows, k, seed + static_cast<std::uint64_t>(k), restarts);
+    const double expected = (1.0 - static_cast<double>(k) / P) * total_noise;
+    const double spread = withinClusterSpread(rows, clusters);
+    out.dispersion.push_back(expected > 0.0 ? spread / expected : (spread > 0.0 ? INFINITY : 1.0));
+    if (out.dispersion.back() <= threshold || k == K) {
+      out.types = k;
+      out.clusters = std::move(clusters);
+      break;
+    }
+  }
+  return out;
+}
+
 double matchingAccuracy(const std::vector<int>& clusters, const std::vector<std::int32_t>& labels,
                         std::vector<int>* cluster_to_label) {
   if (clusters.size() != labels.size() || labels.empty()) return 0.0;

@@ -17,6 +17,7 @@ struct EquilibriumComparison {
   double policy_kl = 0.0;
   int expert_iterations = 0, learned_iterations = 0;  ///< fixed-point iterations (0 for bc)
   bool converged = true;
+  double learned_residual = 0.0;  ///< ‖μ_new − μ‖_∞ of the learned equilibrium returned (the best seen)
   GlobalTable expert_flow, learned_flow;             ///< for plots
   GlobalTable expert_reward, learned_reward;         ///< r_t(s, a) along each flow (t = 0..T-1)
 };

@@ -97,6 +97,12 @@ SoftEquilibrium solveSoftEquilibrium(ExactEngine& engine, const SoftEquilibriumS
   const auto unflatten = [&](const std::vector<double>& v, MeanFieldFlow& f) {
     for (std::size_t t = 0; t < slices; ++t) std::copy(v.begin() + t * nS, v.begin() + (t + 1) * nS, f.mu[t].begin());
   };
+  // Past half the budget, Anderson mixing gives way to fictitious play on the flows (the next flow
+  // the running average of the best responses' flows, x ← x + g / (j + 1) from the best iterate):
+  // slow, but it does not cycle where the accelerated iteration keeps restarting (a learned reward
+  // whose equilibrium the plain map circles).
+  const int averaging_from = settings.max_iterations / 2;
+  int averaged = 0;
   for (int k = 1; k <= settings.max_iterations; ++k) {
     unflatten(x, mu);
     if (before_backup) before_backup(mu);
@@ -122,7 +128,17 @@ SoftEquilibrium solveSoftEquilibrium(ExactEngine& engine, const SoftEquilibriumS
       best = eq.residual;
       x_best = x;
       g_best = g;
-    } else if (eq.residual > 10.0 * best) {
+    }
+    if (k > averaging_from) {
+      if (averaged == 0) {  // start from the best iterate so far
+        x = x_best;
+        g = g_best;
+      }
+      ++averaged;
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] += g[i] / static_cast<double>(averaged + 1);
+      continue;
+    }
+    if (eq.residual > 10.0 * best) {
       dX.clear();
       dG.clear();
       have_previous = false;
@@ -182,8 +198,16 @@ SoftEquilibrium solveSoftEquilibrium(ExactEngine& engine, const SoftEquilibriumS
         for (std::size_t s = 0; s < nS; ++s) x_new[t * nS + s] *= mass[slices + t] / mass[t];
     x = std::move(x_new);
   }
-  unflatten(x, mu);
-  eq.flow = std::move(mu);
+  // Not converged: the best iterate, with its own best response and that policy's flow (a
+  // consistent pair; its residual is the smallest seen).
+  if (best < INFINITY) {
+    unflatten(x_best, mu);
+    if (before_backup) before_backup(mu);
+    eq.values = engine.soft(settings.temperature, mu, eq.policy);
+    eq.policy = softPolicy(eq.values, engine.layout().actions(), settings.temperature);
+    eq.residual = best;
+  }
+  eq.flow = engine.forward(eq.policy);
   return eq;
 }
 

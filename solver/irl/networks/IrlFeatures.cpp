@@ -1,5 +1,6 @@
 #include "solver/irl/networks/IrlFeatures.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace mfg::irl {
@@ -148,20 +149,35 @@ torch::Tensor IrlFeatures::trajectories(const GlobalTable& flow, const std::int6
   return out;
 }
 
-std::vector<double> IrlFeatures::behaviourSummary(const std::int64_t* states, const std::int64_t* actions,
-                                                  std::int64_t agents) const {
+IrlFeatures::Summary IrlFeatures::behaviourSummary(const std::int64_t* states, const std::int64_t* actions,
+                                                   std::int64_t agents) const {
   const std::int64_t SI = stateInputs(), per_step = SI + A_;
-  std::vector<double> sum(static_cast<std::size_t>((T_ + 1) * per_step), 0.0), state(static_cast<std::size_t>(SI));
+  const auto D = static_cast<std::size_t>((T_ + 1) * per_step);
+  std::vector<double> sum(D, 0.0), squares(D, 0.0), state(static_cast<std::size_t>(SI));
   for (std::int64_t i = 0; i < agents; ++i)
     for (std::int64_t t = 0; t <= T_; ++t) {
-      double* step = sum.data() + t * per_step;
-      std::fill(state.begin(), state.end(), 0.0);
+      const auto step = static_cast<std::size_t>(t * per_step);
       writeState(states[i * (T_ + 1) + t], state.data());
-      for (std::int64_t j = 0; j < SI; ++j) step[j] += state[static_cast<std::size_t>(j)];
-      if (t < T_) step[SI + actions[i * T_ + t]] += 1.0;
+      for (std::int64_t j = 0; j < SI; ++j) {
+        const double v = state[static_cast<std::size_t>(j)];
+        sum[step + static_cast<std::size_t>(j)] += v;
+        squares[step + static_cast<std::size_t>(j)] += v * v;
+      }
+      if (t < T_) {
+        const auto a = step + static_cast<std::size_t>(SI + actions[i * T_ + t]);
+        sum[a] += 1.0;
+        squares[a] += 1.0;
+      }
     }
-  for (auto& v : sum) v /= static_cast<double>(agents);
-  return sum;
+  Summary out;
+  out.mean.resize(D);
+  const auto N = static_cast<double>(agents);
+  for (std::size_t d = 0; d < D; ++d) {
+    out.mean[d] = sum[d] / N;
+    // Sample variance of the feature over the agents, then the variance of their mean.
+    if (agents > 1) out.noise += std::max(0.0, squares[d] - N * out.mean[d] * out.mean[d]) / (N - 1.0) / N;
+  }
+  return out;
 }
 
 }  // namespace mfg::irl

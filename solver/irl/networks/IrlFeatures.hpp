@@ -44,7 +44,14 @@ class IrlFeatures {
   /// each state, or mean coordinates) and the share of each action. Without the local density, whose
   /// empirical value (agents in the zone / N · |S|) is mostly sampling noise on large grids. Summed in
   /// a fixed order: the same bits on every rank.
-  std::vector<double> behaviourSummary(const std::int64_t* states, const std::int64_t* actions, std::int64_t agents) const;
+  /// `noise` is the variance of that average's sampling error summed over its entries,
+  /// Σ_d Var_i(feature_d)/N with the agents' sample variances: what the spread of summaries between
+  /// plays of one type would be if the agents were independent draws.
+  struct Summary {
+    std::vector<double> mean;
+    double noise = 0.0;
+  };
+  Summary behaviourSummary(const std::int64_t* states, const std::int64_t* actions, std::int64_t agents) const;
   /// One row per agent trajectory (states [N][T+1], actions [N][T]) → [N, trajectoryInputs].
   torch::Tensor trajectories(const GlobalTable& flow, const std::int64_t* states, const std::int64_t* actions,
                              std::int64_t agents) const;

@@ -81,6 +81,7 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
                                  demos.steps, model.name(), model.numSteps()));
   if (!(demos.beta > 0.0)) throw InputError("the demonstrations' beta must be > 0");
   if (settings.method == IrlMethod::Pemmfirl && settings.types < 0) throw InputError("--types must be >= 0");
+  if (settings.max_types < 0) throw InputError("--max-types must be >= 0");
   if (settings.context_warmup < 0) throw InputError("--context-warmup must be >= 0");
   const std::int64_t S = model.numStates();
   plays_.resize(static_cast<std::size_t>(demos.plays));
@@ -104,6 +105,22 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
     table_model_ = std::make_unique<RewardTableModel>(model);
     engine_ = std::make_unique<ExactEngine>(*table_model_, groups_->group());
   }
+  if (settings.method == IrlMethod::Pemmfirl && settings.max_types > 0) {
+    // The number of types: the fewest k-means clusters that leave no more spread between the plays'
+    // summaries than their agents' sampling noise explains.
+    std::vector<std::vector<double>> rows;
+    std::vector<double> noise;
+    for (auto& summary : playSummaries()) {
+      rows.push_back(std::move(summary.mean));
+      noise.push_back(summary.noise);
+    }
+    auto count = chooseTypeCount(rows, noise, settings.max_types, streamSeed(settings.seed, kStart, 1), kStartRestarts,
+                                 settings.type_dispersion_threshold);
+    settings_.types = count.types;
+    type_dispersion_ = std::move(count.dispersion);
+    if (count.types > 1 && settings.context_init == ContextInit::KMeans && settings.context_warmup > 0)
+      start_clusters_ = std::move(count.clusters);
+  }
   NetworkShape shape;
   shape.method = settings.method;
   shape.reward_inputs = features_.rewardInputs();
@@ -111,7 +128,7 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
   shape.policy_inputs = features_.policyInputs();
   shape.trajectory_inputs = features_.trajectoryInputs();
   shape.actions = model.numActions();
-  shape.types = settings.types;
+  shape.types = settings_.types;
   shape.latent = settings.latent;
   shape.hidden = settings.hidden;
   // The same initial parameters on every rank: the generator is seeded before the modules are built.
@@ -119,19 +136,25 @@ IrlLearner::IrlLearner(const Model& model, const Demonstrations& demos, const Ir
   nets_ = IrlNetworks(shape);
   nets_->to(torch::kFloat64);  // double throughout: see IrlFeatures.hpp
   optimiser_ = std::make_unique<torch::optim::Adam>(nets_->parameters(), torch::optim::AdamOptions(settings.learning_rate));
-  if (settings.method == IrlMethod::Pemmfirl && settings.types > 1 && settings.context_init == ContextInit::KMeans &&
-      settings.context_warmup > 0)
+  if (settings.method == IrlMethod::Pemmfirl && settings.max_types == 0 && settings.types > 1 &&
+      settings.context_init == ContextInit::KMeans && settings.context_warmup > 0)
     start_clusters_ = clusterPlays();
 }
 
-std::vector<int> IrlLearner::clusterPlays() {
-  // Plays are clustered by what their agents did: state and action shares at every step.
-  std::vector<std::vector<double>> rows;
+std::vector<IrlFeatures::Summary> IrlLearner::playSummaries() const {
+  // What a play's agents did: state and action shares at every step.
+  std::vector<IrlFeatures::Summary> out;
   for (std::int64_t p = 0; p < demos_.plays; ++p) {
     const auto off_s = static_cast<std::size_t>(p * demos_.agents * (demos_.steps + 1));
     const auto off_a = static_cast<std::size_t>(p * demos_.agents * demos_.steps);
-    rows.push_back(features_.behaviourSummary(demos_.states.data() + off_s, demos_.actions.data() + off_a, demos_.agents));
+    out.push_back(features_.behaviourSummary(demos_.states.data() + off_s, demos_.actions.data() + off_a, demos_.agents));
   }
+  return out;
+}
+
+std::vector<int> IrlLearner::clusterPlays() {
+  std::vector<std::vector<double>> rows;
+  for (auto& summary : playSummaries()) rows.push_back(std::move(summary.mean));
   return kMeans(rows, settings_.types, streamSeed(settings_.seed, kStart, 0), kStartRestarts);
 }
 
@@ -186,6 +209,15 @@ torch::Tensor IrlLearner::contextOf(std::int64_t play) {
   if (settings_.types > 0)
     return torch::one_hot(q.logits.argmax(), settings_.types).to(torch::kFloat64);
   return q.mean.clone();
+}
+
+std::vector<double> IrlLearner::transitionRewards(std::int64_t play) {
+  if (settings_.method == IrlMethod::Bc) return {};
+  const auto m = contextOf(play);
+  torch::NoGradGuard no_grad;
+  const auto& d = plays_[static_cast<std::size_t>(play)];
+  const auto r = nets_->reward(features_.rewardRows(d.flow, d.t, d.s, d.a), m).to(torch::kFloat64).contiguous();
+  return std::vector<double>(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
 }
 
 std::vector<std::vector<double>> IrlLearner::contexts() {

@@ -46,6 +46,10 @@ struct IrlSettings {
   double c_imit = 0.01;        ///< weight of behaviour cloning through the soft best response (PEMMFIRL)
   int latent = 3;              ///< Gaussian context dimension (PEMMFIRL without --types)
   int types = 0;               ///< K > 0: categorical context over K types (PEMMFIRL)
+  /// > 0: PEMMFIRL's number of types read off the plays ("--types auto"), at most this many;
+  /// `types` is then set by the learner (docs/methods.md §13.3).
+  int max_types = 0;
+  double type_dispersion_threshold = 1.5;  ///< the dispersion at which a number of types explains the plays
   ContextInit context_init = ContextInit::KMeans;  ///< categorical context only
   int context_warmup = 50;     ///< iterations over which the k-means pull fades to zero
   int hidden = 64;
@@ -79,6 +83,8 @@ class IrlLearner {
   int iteration() const { return iteration_; }
   /// The k-means cluster of every play that starts the categorical context (empty when not used).
   const std::vector<int>& startClusters() const { return start_clusters_; }
+  /// "--types auto": the dispersion of the k-means into k = 1, 2, … types (empty otherwise).
+  const std::vector<double>& typeDispersion() const { return type_dispersion_; }
   /// Every iteration's record since the start (kept in the checkpoint, so a resumed run continues it).
   const std::vector<IrlIterationRecord>& history() const { return history_; }
   const IrlSettings& settings() const { return settings_; }
@@ -88,6 +94,9 @@ class IrlLearner {
   /// The context the reward reads for a play (no gradient): the one-hot of the most likely type, or
   /// the Gaussian mean; empty without a context.
   torch::Tensor contextOf(std::int64_t play);
+  /// The learned reward of every demonstrated transition of a play, at its context and its
+  /// empirical flow, agent-major then t (the order of trueTransitionRewards); empty for bc.
+  std::vector<double> transitionRewards(std::int64_t play);
   /// What the encoder says about every play: type probabilities [P][K] or Gaussian means [P][latent];
   /// empty without a context.
   std::vector<std::vector<double>> contexts();
@@ -123,7 +132,9 @@ class IrlLearner {
   /// adds this rank's share of that negative log-likelihood to *nll when given.
   torch::Tensor behaviourCloning(PlayWork& w, const Policy& pi, const torch::Tensor& R, double* nll, double& exact_seconds);
   MeanFieldFlow localFlow(const GlobalTable& flow) const;
-  /// k-means of the plays' mean trajectory features into settings_.types clusters.
+  /// The plays' behaviour summaries (IrlFeatures::behaviourSummary), in play order.
+  std::vector<IrlFeatures::Summary> playSummaries() const;
+  /// k-means of the plays' summaries into settings_.types clusters.
   std::vector<int> clusterPlays();
 
   const Model& model_;
@@ -133,6 +144,7 @@ class IrlLearner {
   IrlFeatures features_;
   std::vector<PlayData> plays_;
   std::vector<int> start_clusters_;  ///< k-means of the plays' summaries (ContextInit::KMeans)
+  std::vector<double> type_dispersion_;
   int batch_size_ = 0;
   std::unique_ptr<parallel::RankGroups> groups_;
   std::unique_ptr<RewardTableModel> table_model_;

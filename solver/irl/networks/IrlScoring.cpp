@@ -48,6 +48,7 @@ struct Solved {
   MeanFieldFlow flow;
   int iterations = 0;
   bool converged = true;
+  double residual = 0.0;
 };
 
 /// The soft equilibrium induced by the learned reward for context m on the dynamics of `truth_model`.
@@ -66,7 +67,7 @@ Solved learnedEquilibrium(IrlLearner& learner, const Model& truth_model, const t
   auto eq = solveSoftEquilibrium(engine, settings, refill);
   const auto flow = gather(layout, eq.flow.mu, 1);
   reward_along = learner.rewardTable(m, flow, 0, truth_model.numStates());
-  return {std::move(eq.policy), std::move(eq.flow), eq.iterations, eq.converged};
+  return {std::move(eq.policy), std::move(eq.flow), eq.iterations, eq.converged, eq.residual};
 }
 
 /// The flow of the cloned policy: π_t reads μ_t, so the flow is built a step at a time.
@@ -100,6 +101,7 @@ EquilibriumComparison compare(IrlLearner& learner, const Model& truth_model, con
   } else {
     learned = learnedEquilibrium(learner, truth_model, m, beta, comm, c.learned_reward);
     c.learned_iterations = learned.iterations;
+    c.learned_residual = learned.residual;
     c.converged = c.converged && learned.converged;
   }
   c.learned_return = trueReturn(truth, learned.policy, learned.flow);
