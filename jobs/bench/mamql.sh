@@ -90,7 +90,7 @@ if [[ -n $players ]]; then
           --out "$dir" > "$dir.log" 2>&1 || echo "run $dir failed (see $dir.log)"
       done
       for method in $mf_methods; do
-        dir="$out_dir/nplayer_${n}_mf-${method}_$seed"
+        dir="$out_dir/nplayer_${n}_${method}_$seed"
         extra=()
         [[ $method == pemmfirl ]] && extra=(--types auto --c-imit 3)
         "${run[@]}" irl --method "$method" "${extra[@]}" --demos "$out_dir/nplayer_${n}_plays.h5" --model "$model" \
