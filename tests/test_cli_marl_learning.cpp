@@ -1,9 +1,12 @@
-// `mfg marl offline`, `mfg marl demonstrate` and `mfg marl irl` end to end through the binary:
+// `mfg marl offline`, `mfg marl demonstrate`, `mfg marl irl` and `mfg marl expert` end to end
+// through the binary:
 // exact returns of learned policies against hand values, files identical on any number of ranks,
 // summaries with the stated keys, resume, and bad input stopped with exit 2.
 #define BOOST_TEST_MODULE cli_marl_learning
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "tests/CliHelpers.hpp"
 
@@ -205,6 +208,7 @@ BOOST_AUTO_TEST_CASE(irl_bad_input_exits_2) {
       {"--game xor --eval-episodes 10", "--eval-episodes"},
       {"--game xor --batch 0", "--batch"},
       {"--game chess", "chess"},
+      {"--method soft-q --game xor", "mfg marl expert"},
   };
   for (const auto& c : cases) {
     BOOST_TEST_CONTEXT(c.args) {
@@ -218,4 +222,75 @@ BOOST_AUTO_TEST_CASE(irl_bad_input_exits_2) {
   const Run run = mfg(0, "marl demonstrate --game gems --policy nonsense --episodes 1 --out " + scratch("x.h5").string());
   BOOST_TEST(run.status == 2, run.output);
   BOOST_TEST(run.output.find("planner") != std::string::npos, run.output);
+}
+
+BOOST_AUTO_TEST_CASE(expert_soft_q_reaches_the_exact_optimum_of_a_one_player_game) {
+  // nplayer/classic/beach_bar with one player is a small MDP: 4 positions, bar at 2 (ring distance
+  // 2, 1, 0, 1), three steps, action a moves to s + (a − 1) + {−1, 0, 1} (clipped) with
+  // probabilities 1/4, 1/2, 1/4, reward −distance − |a − 1|/4 (the crowd term −log(1 + 1e-20) of a
+  // lone player is 0). Backward induction here gives the optimal expected return from the uniform
+  // start, −2.484375, and the uniform policy's, −3.59375. Soft Q-learning (temperature 0.1) must
+  // end within 0.35 of the optimum over 400 evaluation episodes (their 95% half-width is ~0.14),
+  // far from uniform play; its networks then demonstrate, and resume continues the iteration count.
+  const int n = 4, bar = 2;
+  const auto dist = [&](int s) { return std::min(((s - bar) % n + n) % n, ((bar - s) % n + n) % n); };
+  const auto clip = [&](int x) { return std::max(0, std::min(n - 1, x)); };
+  std::vector<double> best(n, 0.0), uniform(n, 0.0);
+  for (int t = 0; t < 3; ++t) {
+    std::vector<double> nb(n), nu(n, 0.0);
+    for (int s = 0; s < n; ++s) {
+      nb[static_cast<std::size_t>(s)] = -1e300;
+      for (int a = 0; a < 3; ++a) {
+        const double r = -dist(s) - std::abs(a - 1) / 4.0;
+        double vb = r, vu = r;
+        for (const auto& [d, p] : {std::pair{-1, 0.25}, std::pair{0, 0.5}, std::pair{1, 0.25}}) {
+          vb += p * best[static_cast<std::size_t>(clip(s + a - 1 + d))];
+          vu += p * uniform[static_cast<std::size_t>(clip(s + a - 1 + d))];
+        }
+        nb[static_cast<std::size_t>(s)] = std::max(nb[static_cast<std::size_t>(s)], vb);
+        nu[static_cast<std::size_t>(s)] += vu / 3.0;
+      }
+    }
+    best = nb;
+    uniform = nu;
+  }
+  double optimum = 0.0, random = 0.0;
+  for (int s = 0; s < n; ++s) {
+    optimum += best[static_cast<std::size_t>(s)] / n;
+    random += uniform[static_cast<std::size_t>(s)] / n;
+  }
+  BOOST_TEST(optimum == -2.484375, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(random == -3.59375, boost::test_tools::tolerance(1e-12));
+
+  const fs::path out = scratch("bb1_expert");
+  fs::remove_all(out);
+  Run run = mfg(0, "marl expert --game nplayer/classic/beach_bar --players 1 --iterations 1000 --eval-episodes 400 "
+                   "--seed 1 --out " + out.string());
+  BOOST_REQUIRE_MESSAGE(run.status == 0, run.output);
+  const auto s = readJson(out / "summary.json");
+  const double got = s["average_return"].get<double>();
+  BOOST_TEST(got > optimum - 0.35, "soft-q " << got << " against the optimum " << optimum);
+  BOOST_TEST(got < optimum + 0.35);
+  BOOST_TEST(s["iterations"].get<long>() == 1000);
+  BOOST_TEST(readAll(out / "result.h5", "/history/rollout_return").size() == 1000u);
+  // The trained networks demonstrate.
+  run = mfg(0, "marl demonstrate --game nplayer/classic/beach_bar --players 1 --policy " + (out / "critics.pt").string() +
+                   " --episodes 4 --out " + scratch("bb1_expert_demos.h5").string());
+  BOOST_REQUIRE_MESSAGE(run.status == 0, run.output);
+  BOOST_TEST(run.output.find("soft-q networks") != std::string::npos, run.output);
+  // Resume continues from the checkpoint's iteration.
+  run = mfg(0, "marl expert --game nplayer/classic/beach_bar --players 1 --iterations 1010 --eval-episodes 100 --seed 1 "
+               "--resume --out " + out.string());
+  BOOST_REQUIRE_MESSAGE(run.status == 0, run.output);
+  BOOST_TEST(run.output.find("resumed from") != std::string::npos, run.output);
+  BOOST_TEST(readAll(out / "result.h5", "/history/rollout_return").size() == 10u);
+  // Bad input exits 2 and names the option.
+  for (const auto& [args, message] : {std::pair<std::string, std::string>{"--method dqn", "dqn"},
+                                      {"--alpha 0", "--alpha"},
+                                      {"--target-every 0", "--target-every"},
+                                      {"--eval-episodes 5", "--eval-episodes"}}) {
+    run = mfg(0, "marl expert --game xor " + args + " --iterations 1 --out " + scratch("bad_expert").string());
+    BOOST_TEST(run.status == 2, args << ": " << run.output);
+    BOOST_TEST(run.output.find(message) != std::string::npos, run.output);
+  }
 }

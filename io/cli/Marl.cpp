@@ -134,6 +134,30 @@ CLI::App* addDemonstrate(CLI::App& marl, MarlDemonstrateConfig& o, std::vector<s
   return c;
 }
 
+// --- marl expert -----------------------------------------------------------------------------
+
+CLI::App* addExpert(CLI::App& marl, MarlExpertConfig& o, std::vector<std::string>& set) {
+  auto* c = marl.add_subcommand(
+      "expert",
+      "Train an expert with the game's true rewards (independent soft Q-learning, one critic per player, the "
+      "networks of `marl irl`); writes OUT/critics.pt (record it with `marl demonstrate --policy OUT/critics.pt`), "
+      "OUT/result.h5 and OUT/summary.json (average return over the evaluation episodes with its 95% interval)");
+  c->add_option("--method", o.method, "soft-q")->capture_default_str();
+  addGameOptions(*c, o.game, o.players, set, o.seed, "Seed of the networks, batches and rollouts");
+  c->add_option("--iterations", o.iterations, "Iterations (one step per player, then one rollout episode)")
+      ->capture_default_str();
+  c->add_option("--alpha", o.alpha, "Temperature of the Boltzmann policies (> 0)")->capture_default_str();
+  c->add_option("--target-every", o.target_every, "Iterations between copies of the critics into the targets")
+      ->capture_default_str();
+  c->add_option("--batch", o.batch, "Batch size")->capture_default_str();
+  c->add_option("--eval-episodes", o.eval_episodes, "Evaluation episodes, at least 100")->capture_default_str();
+  c->add_option("--checkpoint-every", o.checkpoint_every, "Write OUT/critics.pt every K iterations")
+      ->capture_default_str();
+  c->add_flag("--resume", o.resume, "Continue from OUT/critics.pt when it exists");
+  c->add_option("--out", o.out, "Output directory")->capture_default_str();
+  return c;
+}
+
 // --- marl from-demos -------------------------------------------------------------------------
 
 CLI::App* addFromDemos(CLI::App& marl, MarlFromDemosConfig& o, std::vector<std::string>& set) {
@@ -180,6 +204,7 @@ CLI::App* addMarlCommands(CLI::App& app, MarlOptions& options) {
   addDataset(*marl, options.dataset);
   addOffline(*marl, options.offline);
   addDemonstrate(*marl, options.demonstrate, options.demonstrate_set);
+  addExpert(*marl, options.expert, options.expert_set);
   addFromDemos(*marl, options.from_demos, options.from_demos_set);
   addIrl(*marl, options.irl, options.irl_set);
   return marl;
@@ -194,6 +219,11 @@ int runMarl(const CLI::App& marl, const MarlOptions& options, MPI_Comm comm) {
     MarlDemonstrateConfig config = options.demonstrate;
     io::applySetItems(options.demonstrate_set, config.parameters);
     marlDemonstrate(config, comm);
+  } else if (marl.got_subcommand("expert")) {
+    setThreads(threadsPerRank());
+    MarlExpertConfig config = options.expert;
+    io::applySetItems(options.expert_set, config.parameters);
+    marlExpert(config, comm);
   } else if (marl.got_subcommand("from-demos")) {
     MarlFromDemosConfig config = options.from_demos;
     io::applySetItems(options.from_demos_set, config.parameters);

@@ -27,6 +27,8 @@ struct MarlOptions {
   MarlOfflineConfig offline;
   MarlDemonstrateConfig demonstrate;
   std::vector<std::string> demonstrate_set;
+  MarlExpertConfig expert;
+  std::vector<std::string> expert_set;
   MarlFromDemosConfig from_demos;
   std::vector<std::string> from_demos_set;
   MarlIrlConfig irl;

@@ -10,6 +10,7 @@
 #include "io/Logger.hpp"
 #include "io/ResultFile.hpp"
 #include "io/cli/CommandUtil.hpp"
+#include "io/cli/MarlEvaluation.hpp"
 #include "io/cli/MarlLearning.hpp"
 #include "parallel/Collectives.hpp"
 #include "solver/certify/MeanInterval.hpp"
@@ -70,6 +71,8 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
     throw InputError(fmt::format("--eval-episodes {} is out of range [100, 1e6]", config.eval_episodes));
   if (config.batch < 1 || config.batch > 65536) throw InputError(fmt::format("--batch {} is out of range [1, 65536]", config.batch));
   if (config.transitions < 0) throw InputError("--transitions must be >= 0");
+  if (config.method == "soft-q")
+    throw InputError("--method soft-q trains an expert with the true reward, not from demonstrations: use `mfg marl expert`");
   if (config.checkpoint_every < 1) throw InputError("--checkpoint-every must be >= 1");
   games::GameOptions options;
   options.players = config.players;
@@ -117,29 +120,12 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
   }
   learner.save(checkpoint, comm);
 
-  // Evaluation: episodes split over the ranks, each seeded from (seed + 1, episode), so the same
-  // episodes are played on any number of ranks.
-  const auto [lo, hi] = marl::episodeBlock(config.eval_episodes, comm);
-  const games::EpisodeData played = games::recordEpisodeRange(
-      *game, lo, hi, [&](int, int, const float* o, games::Rng& rng) { return learner.act(o, rng); }, config.seed + 1);
-  const games::EpisodeData evaluation = marl::gatherEpisodes(played, comm);
-  std::vector<std::vector<double>> returns(evaluation.players, std::vector<double>(evaluation.episodes, 0.0));
-  for (int e = 0; e < evaluation.episodes; ++e)
-    for (int t = 0; t < evaluation.steps; ++t)
-      for (int i = 0; i < evaluation.players; ++i)
-        returns[i][e] += evaluation.rewards[evaluation.stepIndex(e, t) * evaluation.players + i];
-  nlohmann::json per_player = nlohmann::json::array();
-  std::vector<double> all;
-  for (int i = 0; i < evaluation.players; ++i) {
-    per_player.push_back({{"mean", mean(returns[i])}, {"ci95", orNull(halfWidth95(returns[i]))}});
-  }
-  // Per player per episode: each episode's mean over the players is one unit of the interval.
-  all.assign(evaluation.episodes, 0.0);
-  for (int i = 0; i < evaluation.players; ++i)
-    for (int e = 0; e < evaluation.episodes; ++e) all[e] += returns[i][e] / evaluation.players;
+  const PolicyEvaluation evaluation = evaluatePolicy(*game, learner, config.eval_episodes, config.seed + 1, comm);
+  const auto& returns = evaluation.returns;
   struct {
     double mean, half_width;
-  } overall{mean(all), halfWidth95(all)};
+  } overall{evaluation.mean, evaluation.half_width};
+  const auto& per_player = evaluation.per_player;
   const auto batch = heldout.all();
   const Recovery recovery = rewardRecovery(learner.recoveredRewards(batch), batch.rewards);
 
@@ -156,7 +142,7 @@ void marlIrl(const MarlIrlConfig& config, MPI_Comm comm) {
       std::vector<double> flat;
       for (const auto& r : returns) flat.insert(flat.end(), r.begin(), r.end());
       io::writeSerial(file, "/evaluation/returns", flat,
-                      {static_cast<hsize_t>(evaluation.players), static_cast<hsize_t>(evaluation.episodes)});
+                      {static_cast<hsize_t>(returns.size()), static_cast<hsize_t>(evaluation.episodes)});
     }
     io::renameOnRoot(tmp, path, comm);
   }

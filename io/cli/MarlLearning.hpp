@@ -22,6 +22,26 @@ struct MarlDemonstrateConfig {
 /// episode file.
 void marlDemonstrate(const MarlDemonstrateConfig& config, MPI_Comm comm);
 
+struct MarlExpertConfig {
+  std::string method = "soft-q";
+  std::string game;
+  int players = 2;
+  std::map<std::string, std::vector<double>> parameters;
+  long iterations = 2000;
+  double alpha = 0.1;              ///< temperature of the Boltzmann policies
+  long target_every = 20;
+  int batch = 256;
+  int eval_episodes = 100;
+  long checkpoint_every = 100;
+  bool resume = false;
+  std::uint64_t seed = 0;
+  std::string out = "expert";
+};
+/// Trains an expert with the game's true rewards (independent soft Q-learning with the learners'
+/// critics) and writes OUT/critics.pt (playable by `marl demonstrate --policy`), result.h5 and
+/// summary.json with its average return.
+void marlExpert(const MarlExpertConfig& config, MPI_Comm comm);
+
 struct MarlFromDemosConfig {
   std::string demos;  ///< demonstration file of `mfg demonstrate` (one agent type)
   std::map<std::string, std::vector<double>> parameters;  ///< model overrides over the file's

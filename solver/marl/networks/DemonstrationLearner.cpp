@@ -16,11 +16,18 @@ IrlMethod irlMethodOf(const std::string& name) {
   if (name == "mamql") return IrlMethod::kMamql;
   if (name == "iq-learn") return IrlMethod::kIqLearn;
   if (name == "bc") return IrlMethod::kBc;
-  throw InputError(fmt::format("unknown --method '{}' (valid: mamql, iq-learn, bc)", name));
+  if (name == "soft-q") return IrlMethod::kSoftQ;
+  throw InputError(fmt::format("unknown --method '{}' (valid: mamql, iq-learn, bc, soft-q)", name));
 }
 
 std::string nameOf(IrlMethod method) {
-  return method == IrlMethod::kMamql ? "mamql" : method == IrlMethod::kIqLearn ? "iq-learn" : "bc";
+  switch (method) {
+    case IrlMethod::kMamql: return "mamql";
+    case IrlMethod::kIqLearn: return "iq-learn";
+    case IrlMethod::kBc: return "bc";
+    case IrlMethod::kSoftQ: return "soft-q";
+  }
+  return "unknown";
 }
 
 namespace {
@@ -56,7 +63,10 @@ DemonstrationLearner::DemonstrationLearner(games::MarkovGame& game, TransitionSt
       rng_(settings.seed) {
   MPI_Comm_rank(comm, &rank_);
   MPI_Comm_size(comm, &ranks_);
-  if (expert_.size() < 1) throw InputError("no expert transitions");
+  if (expert_.size() < 1 && settings.method != IrlMethod::kSoftQ) throw InputError("no expert transitions");
+  if (settings.method == IrlMethod::kSoftQ && !(settings.soft_q_alpha > 0.0))
+    throw InputError(fmt::format("soft-q: the temperature {} must be > 0", settings.soft_q_alpha));
+  if (settings.target_every < 1) throw InputError("soft-q: target_every must be >= 1");
   if (settings.batch < 1) throw InputError(fmt::format("batch {} must be positive", settings.batch));
   for (int c : action_counts_) {
     joint_count_ *= c;
@@ -73,14 +83,26 @@ DemonstrationLearner::DemonstrationLearner(games::MarkovGame& game, TransitionSt
     optimisers_.push_back(std::make_unique<torch::optim::Adam>(
         critics_.back()->parameters(),
         torch::optim::AdamOptions(settings.learning_rate).weight_decay(settings.weight_decay)));
+    if (settings.method == IrlMethod::kSoftQ) targets_.push_back(Critic(game.observationShape(), outputs));
   }
+  refreshTargets();
   if (settings.method != IrlMethod::kBc)
-    playEpisode(game_, [&](const float* o, games::Rng& r) { return act(o, r); }, rng_, &buffer_);
+    playEpisode(game_, [&](const float* o, games::Rng& r) { return act(o, r); }, rng_, &buffer_,
+                settings.method == IrlMethod::kSoftQ);
 }
 
 torch::Tensor DemonstrationLearner::values(int, const torch::Tensor& q) const {
   if (settings_.method == IrlMethod::kIqLearn) return settings_.iq_alpha * torch::logsumexp(q / settings_.iq_alpha, 1);
   return torch::logsumexp(q, 1);
+}
+
+void DemonstrationLearner::refreshTargets() {
+  torch::NoGradGuard no_grad;
+  for (std::size_t k = 0; k < targets_.size(); ++k) {
+    const auto from = critics_[k]->parameters(), to = targets_[k]->parameters();
+    for (std::size_t j = 0; j < from.size(); ++j) to[j].copy_(from[j]);
+    targets_[k]->eval();
+  }
 }
 
 torch::Tensor DemonstrationLearner::shard(std::int64_t batch) const {
@@ -90,15 +112,17 @@ torch::Tensor DemonstrationLearner::shard(std::int64_t batch) const {
 double DemonstrationLearner::step(int k) {
   const std::int64_t B = settings_.batch;
   // The global batch, drawn identically on every rank; this rank computes its slice.
-  const torch::Tensor expert_rows = randomIndices(B, expert_.size(), rng_).index_select(0, shard(B));
+  const bool soft_q = settings_.method == IrlMethod::kSoftQ;
+  torch::Tensor expert_rows;
+  if (!soft_q) expert_rows = randomIndices(B, expert_.size(), rng_).index_select(0, shard(B));
   torch::Tensor policy_rows;
   if (settings_.method != IrlMethod::kBc)
     policy_rows = randomIndices(B, buffer_.size(), rng_).index_select(0, shard(B));
   Critic& critic = critics_[k];
   critic->train();
   torch::Tensor loss = torch::zeros({}, torch::kFloat32);
-  if (expert_rows.size(0) > 0)
-    loss = this->loss(k, expert_.gather(expert_rows),
+  if (soft_q ? policy_rows.size(0) > 0 : expert_rows.size(0) > 0)
+    loss = this->loss(k, soft_q ? TransitionBatch{} : expert_.gather(expert_rows),
                       settings_.method == IrlMethod::kBc ? TransitionBatch{} : buffer_.gather(policy_rows), B);
   optimisers_[k]->zero_grad();
   if (loss.requires_grad()) loss.backward();
@@ -120,6 +144,17 @@ torch::Tensor DemonstrationLearner::loss(int k, const TransitionBatch& e, const 
     return torch::nn::functional::cross_entropy(
                logits, e.actions.select(1, k), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
            static_cast<double>(B);
+  }
+  if (settings_.method == IrlMethod::kSoftQ) {
+    // Soft Q-learning in units of α: Q(s, a_k) toward r_k/α + γ(1 − d) log Σ_a exp Q_target(s', a).
+    const auto qa = critic->forward(p.observations).gather(1, p.actions.select(1, k).unsqueeze(1)).squeeze(1);
+    torch::Tensor target;
+    {
+      torch::NoGradGuard no_grad;
+      const auto v = torch::logsumexp(targets_[static_cast<std::size_t>(k)]->forward(p.next_observations), 1);
+      target = p.rewards.select(1, k) / settings_.soft_q_alpha + settings_.gamma * (1 - p.terminated) * v;
+    }
+    return (qa - target).pow(2).sum() / static_cast<double>(B);
   }
   const auto n = e.observations.size(0), m = p.observations.size(0);
   const auto q = critic->forward(torch::cat({e.observations, e.next_observations, p.observations, p.next_observations}));
@@ -151,9 +186,15 @@ double DemonstrationLearner::iterate() {
   std::shuffle(order.begin(), order.end(), rng_);
   double total = 0.0;
   for (int k : order) total += step(k);
-  if (settings_.method != IrlMethod::kBc)
-    playEpisode(game_, [&](const float* o, games::Rng& r) { return act(o, r); }, rng_, &buffer_);
+  if (settings_.method != IrlMethod::kBc) {
+    // Soft Q-learning maximises the return up to the step limit: nothing is bootstrapped past it.
+    const auto returns = playEpisode(game_, [&](const float* o, games::Rng& r) { return act(o, r); }, rng_, &buffer_,
+                                     settings_.method == IrlMethod::kSoftQ);
+    rollout_return_ = 0.0;
+    for (double r : returns) rollout_return_ += r / static_cast<double>(returns.size());
+  }
   ++iteration_;
+  if (settings_.method == IrlMethod::kSoftQ && iteration_ % settings_.target_every == 0) refreshTargets();
   return total / static_cast<double>(order.size());
 }
 
@@ -191,10 +232,11 @@ torch::Tensor DemonstrationLearner::recoveredRewards(const TransitionBatch& batc
     return r.unsqueeze(1).expand({n, static_cast<std::int64_t>(action_counts_.size())}).contiguous();
   }
   std::vector<torch::Tensor> columns;
+  const double scale = settings_.method == IrlMethod::kSoftQ ? settings_.soft_q_alpha : 1.0;  // soft-q learns Q/α
   for (std::size_t i = 0; i < critics_.size(); ++i) {
     critics_[i]->eval();
     const auto qa = critics_[i]->forward(batch.observations).gather(1, batch.actions.select(1, i).unsqueeze(1)).squeeze(1);
-    columns.push_back(qa - keep * values(static_cast<int>(i), critics_[i]->forward(batch.next_observations)));
+    columns.push_back(scale * (qa - keep * values(static_cast<int>(i), critics_[i]->forward(batch.next_observations))));
   }
   return torch::stack(columns, 1);
 }
@@ -225,6 +267,11 @@ void DemonstrationLearner::save(const std::string& path, MPI_Comm comm) const {
         archive.write(fmt::format("critic_{}", k), net);
         archive.write(fmt::format("optimiser_{}", k), opt);
       }
+      for (std::size_t k = 0; k < targets_.size(); ++k) {
+        torch::serialize::OutputArchive net;
+        targets_[k]->save(net);
+        archive.write(fmt::format("target_{}", k), net);
+      }
       torch::serialize::OutputArchive buffer;
       buffer_.save(buffer);
       archive.write("buffer", buffer);
@@ -247,7 +294,7 @@ IrlMethod DemonstrationLearner::methodIn(const std::string& path) {
     torch::Tensor method;
     archive.read("method", method);
     const auto m = method.item<std::int64_t>();
-    if (m < 0 || m > 2) throw std::runtime_error("unknown method code");
+    if (m < 0 || m > 3) throw std::runtime_error("unknown method code");
     return static_cast<IrlMethod>(m);
   } catch (const std::exception& e) {
     throw InputError(fmt::format("{} is not a network file of `mfg marl irl`: {}", path, e.what()));
@@ -270,6 +317,12 @@ void DemonstrationLearner::load(const std::string& path, bool with_buffer) {
       archive.read(fmt::format("optimiser_{}", k), opt);
       critics_[k]->load(net);
       optimisers_[k]->load(opt);
+    }
+    for (std::size_t k = 0; k < targets_.size(); ++k) {
+      torch::serialize::InputArchive net;
+      archive.read(fmt::format("target_{}", k), net);
+      targets_[k]->load(net);
+      targets_[k]->eval();
     }
     if (with_buffer) {
       torch::serialize::InputArchive buffer;

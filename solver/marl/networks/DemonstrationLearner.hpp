@@ -25,8 +25,10 @@
 
 namespace mfg::marl {
 
-enum class IrlMethod { kMamql, kIqLearn, kBc };
-/// "mamql" | "iq-learn" | "bc"; InputError otherwise.
+/// kSoftQ is not a learner from demonstrations: independent soft Q-learning with the true rewards of
+/// the rollouts, which trains the experts that demonstrate (docs/methods.md §12.5).
+enum class IrlMethod { kMamql, kIqLearn, kBc, kSoftQ };
+/// "mamql" | "iq-learn" | "bc" | "soft-q"; InputError otherwise.
 IrlMethod irlMethodOf(const std::string& name);
 std::string nameOf(IrlMethod method);
 
@@ -36,6 +38,10 @@ struct IrlSettings {
   double learning_rate = 1e-3;
   double weight_decay = 1e-5;
   double iq_alpha = 100.0;   ///< IQ-Learn's temperature
+  /// soft-q: temperature α of the Boltzmann policies. The critics learn Q/α (targets r/α + γ V'),
+  /// so that every method plays softmax(critic output).
+  double soft_q_alpha = 0.1;
+  long target_every = 20;    ///< soft-q: iterations between copies of the critics into the targets
   int batch = 256;
   long buffer = 50000;       ///< replay capacity (transitions)
   std::uint64_t seed = 0;
@@ -43,13 +49,17 @@ struct IrlSettings {
 
 class DemonstrationLearner {
  public:
-  /// `game` gives the shapes and plays the rollouts; `expert` holds the demonstrations.
+  /// `game` gives the shapes and plays the rollouts; `expert` holds the demonstrations (empty for
+  /// soft-q, which learns from the rollouts' rewards).
   DemonstrationLearner(games::MarkovGame& game, TransitionStore expert, const IrlSettings& settings, MPI_Comm comm);
 
   /// One iteration; returns the mean loss over the players' steps.
   double iterate();
   long iteration() const { return iteration_; }
-  /// The learned policy's joint action (each player samples its Boltzmann policy; IQ-Learn samples
+  /// The mean over players of the last rollout episode's return (0 before any; not for bc).
+  double rolloutReturn() const { return rollout_return_; }
+  /// The learned policy's joint action (each player samples its Boltzmann policy, soft-q's at
+  /// temperature α through the critics' scaling; IQ-Learn samples
   /// the joint softmax).
   std::vector<int> act(const float* observation, games::Rng& rng);
   /// Recovered rewards r̂_i = Q̄_i(s, a_i) − γ(1−d) V̄_i(s') for a batch, [B, N] (IQ-Learn: its one
@@ -76,6 +86,7 @@ class DemonstrationLearner {
   double step(int network);
   torch::Tensor values(int network, const torch::Tensor& q) const;  ///< V from Q rows
   torch::Tensor shard(std::int64_t batch) const;  ///< this rank's rows of a global batch
+  void refreshTargets();  ///< soft-q: targets ← critics
 
   games::MarkovGame& game_;
   IrlSettings settings_;
@@ -86,9 +97,11 @@ class DemonstrationLearner {
   TransitionStore expert_;
   TransitionStore buffer_;
   std::vector<Critic> critics_;
+  std::vector<Critic> targets_;  ///< soft-q: the critics of the bootstrap targets
   std::vector<std::unique_ptr<torch::optim::Adam>> optimisers_;
   games::Rng rng_;
   long iteration_ = 0;
+  double rollout_return_ = 0.0;
 };
 
 }  // namespace mfg::marl

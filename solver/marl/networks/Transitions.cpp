@@ -86,7 +86,7 @@ TransitionStore transitionsOf(const games::EpisodeData& data, int first, int las
 }
 
 std::vector<double> playEpisode(games::MarkovGame& game, const JointActor& actor, games::Rng& rng,
-                                TransitionStore* store) {
+                                TransitionStore* store, bool limit_ends) {
   const auto obs_size = static_cast<std::size_t>(game.observationSize());
   std::vector<float> obs(obs_size), next(obs_size);
   std::vector<double> total(game.players(), 0.0);
@@ -97,7 +97,7 @@ std::vector<double> playEpisode(games::MarkovGame& game, const JointActor& actor
     const games::StepResult r = game.step(joint, rng);
     game.observe(next.data());
     for (int i = 0; i < game.players(); ++i) total[i] += r.rewards[i];
-    if (store) store->add(obs.data(), next.data(), joint, r.rewards, r.terminated);
+    if (store) store->add(obs.data(), next.data(), joint, r.rewards, r.terminated || (limit_ends && t + 1 == game.stepLimit()));
     if (r.terminated) break;
     obs.swap(next);
   }

@@ -51,8 +51,9 @@ TransitionStore transitionsOf(const games::EpisodeData& data, int first_episode,
 using JointActor = std::function<std::vector<int>(const float* observation, games::Rng& rng)>;
 
 /// Plays one episode (reset, then steps until termination or the step limit); calls `store` for
-/// each transition; returns each player's undiscounted return.
+/// each transition; returns each player's undiscounted return. With `limit_ends`, the transition
+/// that reaches the step limit is stored as terminated (no value after it: the game is over).
 std::vector<double> playEpisode(games::MarkovGame& game, const JointActor& actor, games::Rng& rng,
-                                TransitionStore* store = nullptr);
+                                TransitionStore* store = nullptr, bool limit_ends = false);
 
 }  // namespace mfg::marl
